@@ -1,0 +1,389 @@
+"""ArticleStore: the only module with SQL. SQLite through aiosqlite, WAL mode."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, Protocol, Self
+
+import aiosqlite
+
+from corpus.models import Article, StoredArticle
+
+log = logging.getLogger(__name__)
+
+SHARED_SCOPE = "shared"
+BUSY_TIMEOUT_MS = 10_000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+
+UpsertStatus = Literal["added", "updated", "skipped"]
+
+
+class SentenceLike(Protocol):
+    """What the store needs of a sentence (``retrieval.types.Sentence`` fits)."""
+
+    @property
+    def position(self) -> int: ...  # noqa: D102
+    @property
+    def paragraph(self) -> int: ...  # noqa: D102
+    @property
+    def start(self) -> int: ...  # noqa: D102
+    @property
+    def end(self) -> int: ...  # noqa: D102
+    @property
+    def text(self) -> str: ...  # noqa: D102
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """Outcome of storing one article: ``added``, ``updated`` (same URL, new content) or
+    ``skipped`` (identical content already stored), with the article's id."""
+
+    status: UpsertStatus
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRow:
+    """One stored sentence, in the order and shape the index needs."""
+
+    article_id: int
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """Counts for ``newsdesk stats`` and ``/corpus stats``."""
+
+    articles: int
+    sentences: int
+    sources: int
+    oldest: str | None
+    newest: str | None
+    questions: int
+    unanswered: int
+    schema_version: int
+    path: str
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 hex digest of the article's title and body (the dedupe key within a scope)."""
+    digest = hashlib.sha256()
+    digest.update((article.title or "").encode("utf-8"))
+    digest.update(b"\x00")
+    digest.update(article.body.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("corpus") / "schema"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(number for number, _ in _migrations())
+
+
+class ArticleStore:
+    """Owns the one aiosqlite connection to a newsdesk database.
+
+    Open with ``await ArticleStore.open(path)`` or ``async with ArticleStore(path)``.
+    Writes are serialised by an ``asyncio.Lock`` and each runs in one transaction, so a
+    failure leaves no half article. Readers in other processes are not blocked (WAL).
+
+    Raises
+    ------
+    sqlite3.DatabaseError
+        When the file exists but is not a SQLite database (message names the path).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._db: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> ArticleStore:
+        """Open (creating and migrating as needed) the database at ``path``."""
+        store = cls(path)
+        await store.connect()
+        return store
+
+    async def connect(self) -> None:
+        """Connect, set WAL and busy timeout, and apply pending migrations."""
+        if self.path != ":memory:":
+            await asyncio.to_thread(Path(self.path).parent.mkdir, parents=True, exist_ok=True)
+        db = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            db.row_factory = aiosqlite.Row
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await db.execute("PRAGMA synchronous = NORMAL")
+            await self._migrate(db)
+        except sqlite3.DatabaseError as error:
+            await db.close()
+            raise sqlite3.DatabaseError(f"{self.path}: not a usable newsdesk database ({error})")
+        self._db = db
+
+    async def _migrate(self, db: aiosqlite.Connection) -> None:
+        async with db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        if current > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
+            )
+        for number, script in _migrations():
+            if number <= current:
+                continue
+            log.info("migrating %s to schema version %d", self.path, number)
+            await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The open connection; raises RuntimeError when the store is closed."""
+        if self._db is None:
+            raise RuntimeError("ArticleStore is not open")
+        return self._db
+
+    async def close(self) -> None:
+        """Close the connection (idempotent)."""
+        if self._db is not None:
+            db, self._db = self._db, None
+            await db.close()
+
+    async def __aenter__(self) -> Self:
+        if self._db is None:
+            await self.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- writes -------------------------------------------------------------------------
+
+    async def upsert(
+        self, article: Article, sentences: Sequence[SentenceLike], *, scope: str = SHARED_SCOPE
+    ) -> UpsertResult:
+        """Store ``article`` and its ``sentences`` in one transaction.
+
+        Identical content (same title and body) already in ``scope`` is skipped; an article
+        with the same URL but different content replaces the old one (``updated``).
+        """
+        digest = content_hash(article)
+        async with self._write_lock:
+            db = self.db
+            existing = await self._one(
+                "SELECT id FROM articles WHERE scope = ? AND content_hash = ?", (scope, digest)
+            )
+            if existing is not None:
+                return UpsertResult("skipped", int(existing[0]))
+            old = None
+            if article.url:
+                old = await self._one(
+                    "SELECT id FROM articles WHERE scope = ? AND url = ? ORDER BY id LIMIT 1",
+                    (scope, article.url),
+                )
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                if old is not None:
+                    await db.execute("DELETE FROM articles WHERE id = ?", (old[0],))
+                cursor = await db.execute(
+                    "INSERT INTO articles (scope, title, url, source, published, authors, body,"
+                    " content_hash, partial, origin, ingested_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        scope,
+                        article.title,
+                        article.url,
+                        article.source,
+                        article.published,
+                        json.dumps(list(article.authors)),
+                        article.body,
+                        digest,
+                        int(article.partial),
+                        article.origin,
+                        _now(),
+                    ),
+                )
+                article_id = int(cursor.lastrowid or 0)
+                await db.executemany(
+                    'INSERT INTO sentences (article_id, position, paragraph, start, "end", text)'
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (article_id, s.position, s.paragraph, s.start, s.end, s.text)
+                        for s in sentences
+                    ],
+                )
+                await self._bump_version()
+                await db.commit()
+            except BaseException:
+                await db.rollback()
+                raise
+        return UpsertResult("updated" if old is not None else "added", article_id)
+
+    async def remove_article(self, article_id: int, *, scope: str) -> bool:
+        """Delete one article of ``scope`` and its sentences; True when something was removed."""
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = await self.db.execute(
+                    "DELETE FROM articles WHERE id = ? AND scope = ?", (article_id, scope)
+                )
+                removed = cursor.rowcount > 0
+                if removed:
+                    await self._bump_version()
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
+        return removed
+
+    async def log_question(self, *, scope: str, query: str, answered: bool) -> None:
+        """Append one row to the question log (used for stats: unanswered questions)."""
+        async with self._write_lock:
+            await self.db.execute(
+                "INSERT INTO questions (asked_at, scope, query, answered) VALUES (?, ?, ?, ?)",
+                (_now(), scope, query, int(answered)),
+            )
+            await self.db.commit()
+
+    async def _bump_version(self) -> None:
+        await self.db.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'corpus_version'"
+        )
+
+    # -- reads --------------------------------------------------------------------------
+
+    async def _one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+        async with self.db.execute(sql, params) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()  # type: ignore[assignment]
+        return row
+
+    async def corpus_version(self) -> int:
+        """A counter bumped by every write that changes articles (for index invalidation)."""
+        row = await self._one("SELECT value FROM meta WHERE key = 'corpus_version'")
+        return int(row[0]) if row else 0
+
+    async def count_articles(self) -> int:
+        """Number of stored articles, all scopes."""
+        row = await self._one("SELECT COUNT(*) FROM articles")
+        return int(row[0]) if row else 0
+
+    async def list_articles(
+        self, *, scopes: Iterable[str] | None = None, article_ids: Iterable[int] | None = None
+    ) -> list[StoredArticle]:
+        """Stored articles, newest first (unknown dates last), optionally only some scopes."""
+        sql = (
+            "SELECT a.id, a.title, a.url, a.source, a.published, a.authors, a.content_hash,"
+            " a.ingested_at, a.partial, a.scope,"
+            " (SELECT COUNT(*) FROM sentences s WHERE s.article_id = a.id) AS n"
+            " FROM articles a"
+        )
+        where: list[str] = []
+        params: list[object] = []
+        if scopes is not None:
+            scope_list = list(scopes)
+            where.append(f"a.scope IN ({','.join('?' * len(scope_list))})")
+            params.extend(scope_list)
+        if article_ids is not None:
+            id_list = list(article_ids)
+            where.append(f"a.id IN ({','.join('?' * len(id_list))})")
+            params.extend(id_list)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.published IS NULL, a.published DESC, a.id DESC"
+        async with self.db.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return [_stored_article(row) for row in rows]
+
+    async def get_article(self, article_id: int) -> StoredArticle | None:
+        """One stored article by id, or None."""
+        found = await self.list_articles(article_ids=[article_id])
+        return found[0] if found else None
+
+    async def get_body(self, article_id: int) -> str | None:
+        """The stored body text of one article, or None."""
+        row = await self._one("SELECT body FROM articles WHERE id = ?", (article_id,))
+        return str(row[0]) if row else None
+
+    async def iter_sentences(self, batch: int = 50_000) -> AsyncIterator[SentenceRow]:
+        """Every stored sentence ordered by article id then position."""
+        async with self.db.execute(
+            'SELECT article_id, position, paragraph, start, "end", text FROM sentences'
+            " ORDER BY article_id, position"
+        ) as cursor:
+            while rows := await cursor.fetchmany(batch):
+                for row in rows:
+                    yield SentenceRow(*row)
+
+    async def stats(self) -> StoreStats:
+        """Article, sentence, source and question counts."""
+        row = await self._one(
+            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM sentences),"
+            " (SELECT COUNT(DISTINCT source) FROM articles),"
+            " (SELECT MIN(published) FROM articles), (SELECT MAX(published) FROM articles),"
+            " (SELECT COUNT(*) FROM questions),"
+            " (SELECT COUNT(*) FROM questions WHERE answered = 0)"
+        )
+        assert row is not None
+        version_row = await self._one("PRAGMA user_version")
+        return StoreStats(
+            articles=int(row[0]),
+            sentences=int(row[1]),
+            sources=int(row[2]),
+            oldest=row[3],
+            newest=row[4],
+            questions=int(row[5]),
+            unanswered=int(row[6]),
+            schema_version=int(version_row[0]) if version_row else 0,
+            path=self.path,
+        )
+
+
+def _stored_article(row: sqlite3.Row) -> StoredArticle:
+    try:
+        authors = tuple(str(name) for name in json.loads(row["authors"] or "[]"))
+    except (json.JSONDecodeError, TypeError):
+        authors = ()
+    return StoredArticle(
+        article_id=int(row["id"]),
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        published=row["published"],
+        authors=authors,
+        content_hash=row["content_hash"],
+        ingested_at=row["ingested_at"],
+        partial=bool(row["partial"]),
+        scope=row["scope"],
+        sentence_count=int(row["n"]),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,372 @@
+"""Sentence splitting for news text: NLTK Punkt with a shipped abbreviation list, plus rules.
+
+Nothing here downloads or reads ``nltk_data``: the Punkt model is built in code from
+``PunktParameters`` holding the abbreviations in ``retrieval/data/abbreviations.txt``.
+
+How a line is split
+-------------------
+1. Every line is split on its own: a line break always ends a sentence (headlines, bylines,
+   datelines and list items are never merged into body text).
+2. Punkt proposes sentence breaks.  Its language variables are extended so that curly quotes
+   and guillemets count as closing punctuation (nltk/nltk#1903), whatever the NLTK version.
+3. Every place where ``.``, ``?``, ``!``, ``...`` or ``…`` (plus closing quotes/brackets) is
+   followed by whitespace is then decided by the rules below, overriding Punkt there.  Punkt's
+   other breaks (no whitespace after, e.g. ``end.”Next``) are kept unless a lower-case word
+   follows.
+
+Rules at such a place, with *next* the following word without opening quotes/brackets:
+
+- *next* starts lower case or with a dash/punctuation: no break ("in a word... unexpected",
+  "“Why?” he asked").
+- ``?``/``!`` + closing quote + 1-3 capitalised words + a speech verb ("“Why?” Smith asked"):
+  no break.  Otherwise ``?``/``!`` break.
+- An ellipsis breaks only before a capital letter.
+- ``.`` + closing quote breaks before any capitalised word, even after an abbreviation.
+- After an abbreviation, its class in ``abbreviations.txt`` decides: ``title`` never breaks
+  (Mr., Gen., St., unless lower case: "the sales rep."), nor does ``inner`` (e.g., vs.);
+  ``number`` breaks before a capitalised word but not a number (Jan. 5,
+  No. 4); ``nation``/``company``/``time``/``suffix`` break before a capitalised word unless it is
+  an ALL-CAPS acronym or in the class's small list of words that commonly continue the sentence
+  (``_CONTINUATIONS``: "the U.S. Senate", "5 p.m. Monday"); ``end`` breaks before any capital.
+  This list, not Punkt's orthographic statistics, decides "U.S." at a sentence end: the shipped
+  model has no corpus statistics, so Punkt alone would never split there.
+- After an initial (a capital: ``A.``, ``J.K.``), break only before a common sentence
+  opener (The, He, But, a bare "A" or "I", ...; ``_SENTENCE_OPENERS``), so "Gen. A. B. Carter"
+  stays whole.  "St." after a capitalised word or a number is a street and is treated the same
+  way ("Kiowa St. He left" splits, "Fort St. Frédéric" does not).  A lower-case single letter
+  is not an initial ("plan b. The" splits) unless listed ("v.", "c.", "p.").
+- On a title-case line without final punctuation (a headline), abbreviations and initials never
+  break ("U.S. Officials Say Talks Failed").
+- Any other word or number followed by ``.`` breaks (decimals such as 3.5 never qualify).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from importlib import resources
+
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+
+from retrieval.types import Sentence
+
+__all__ = ["segment", "split_sentences"]
+
+
+def _words(text: str) -> frozenset[str]:
+    """Return the whitespace-separated words of ``text`` as a set."""
+    return frozenset(text.split())
+
+
+_ABBREVIATION_CLASSES = frozenset(
+    {"title", "inner", "number", "nation", "company", "time", "suffix", "end"}
+)
+
+# Capitalised words that commonly continue a sentence after an abbreviation of the class.
+# Hand-made from AP-style usage ("U.S. Senate", "Apple Inc. Chief Executive", "3 p.m. Monday",
+# "Martin Luther King Jr. Day"); a word not listed starts a new sentence.
+_NATION_NEXT = _words(
+    """
+    President Presidents Vice Senate Senator Senators Congress Congressman Congresswoman
+    Representative Representatives House Capitol Army Navy Air Marine Marines Coast Space
+    National Forces Military Naval Department Embassy Embassies Ambassador Consulate Mission
+    Envoy Supreme Court Courts District Circuit Attorney Attorneys Secretary Secretary-General
+    Treasury Treasuries Federal Central Bureau Agency Census Postal Border Customs Immigration
+    Secret Special Command Cyber Intelligence Constitution Trade Commerce Energy Justice Defense
+    Defence Health Labor Labour Interior Transportation Agriculture Education Homeland Veterans
+    State Government Parliament Prime Foreign Home High Security General Human Refugee Children's
+    Development Environment Peacekeeping Climate Food Geological Forest Fish Park Open Olympic
+    Olympics Soccer Chamber Steel Bank Bancorp Route Highway Interstate Mayor Council Police
+    Metro United Gov Sen Rep Gen Lt Adm Chief Commissioner Patent Copyright Coastguard Navy
+    """
+)
+_COMPANY_NEXT = _words(
+    """
+    Chief Chairman Chairwoman Chair President Founder Co-founder Cofounder Executive Vice
+    Spokesman Spokeswoman Spokesperson Director Managing General Board Ltd Co Inc Corp Plc
+    LLC Holdings Group Unit Subsidiary
+    """
+)
+_TIME_NEXT = _words(
+    """
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs
+    Fri Sat Sun Eastern Central Pacific Mountain Atlantic Greenwich Local Today Tomorrow
+    Tonight Yesterday
+    """
+)
+_SUFFIX_NEXT = _words(
+    """
+    Day High Memorial Boulevard Blvd Drive Avenue Ave Street Center Centre Elementary Middle
+    School Foundation Library Park Bridge Highway Freeway Parkway Airport Award Hospital Stadium
+    Arena Hall Institute Papers Program Programme Candidate Student Students Thesis
+    """
+)
+_CONTINUATIONS: dict[str, frozenset[str]] = {
+    "nation": _NATION_NEXT,
+    "company": _COMPANY_NEXT,
+    "time": _TIME_NEXT,
+    "suffix": _SUFFIX_NEXT,
+}
+
+# Capitalised function words that open English sentences but never follow an initial inside a
+# name; "A" and "I" are left out because they are initials themselves.
+_SENTENCE_OPENERS = _words(
+    """
+    The An It Its It's He She They We You This That These Those There Then But And Or So Yet
+    Still However Meanwhile In On At For If When While After Before Although Though Because
+    Since His Her Their Our My Your Some Many Most All Both Each Not As By From With Without
+    During Under Over Despite Also Even Only What Who Why How Where Which Now Today Yesterday
+    Last Next Here Such Instead Later Earlier Thus Therefore Hence Moreover Furthermore Indeed
+    Nevertheless Nonetheless Otherwise Finally First Second Similarly Likewise Consequently
+    Additionally Besides Unlike Like Among Between Through Until Unless Whether Every Any
+    Another Other Several Is Are Was Were Do Does Did Can Could Will Would Should
+    """
+)
+
+# Small words ignored when deciding whether a line is in title case.
+_MINOR_WORDS = _words(
+    "a an the and but or nor for so yet as at by in of off on per to up via vs with from into over"
+)
+
+_OPENERS = "\"'“\u2018„\u201a«\u2039([{"
+_CLOSERS = "\"'”\u2019»\u203a)]}"
+_QUOTES = frozenset("\"'”\u2019»\u203a")
+_TRAILING = ".,;:!?" + _CLOSERS
+
+# A possible sentence end followed by whitespace and more text.
+_CANDIDATE = re.compile(
+    r"(?P<term>[.?!…]+)(?P<close>[\"'”\u2019»\u203a)\]}]*)(?P<ws>\s+)(?=\S)",
+)
+_LINE = re.compile(r"[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_INITIALS = re.compile(r"[^\W\d_](?:\.[^\W\d_])*")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+_SPEECH_TAG = re.compile(
+    r"(?:[A-Z][\w.'\u2019-]*\s+){1,3}(?:said|says|asked|asks|told|tells|added|adds|replied|replies"
+    r"|shouted|shouts|yelled|wrote|writes|cried|exclaimed|insisted|recalled|explained|noted"
+    r"|continued|warned|declared|answered|tweeted|posted)\b"
+)
+
+
+class _NewsLanguageVars(PunktLanguageVars):  # type: ignore[misc]  # nltk is untyped
+    """Punkt language variables that treat curly quotes and guillemets as closing punctuation.
+
+    The same patterns as NLTK >= 3.10 ships (nltk/nltk#1903); defined here so the behaviour
+    does not depend on the installed NLTK version.
+    """
+
+    re_boundary_realignment = re.compile(
+        r"[\"')\]}\u2018\u2019“”«»\u2039\u203a]+?(?:\s+|(?=--)|$)", re.MULTILINE
+    )
+
+    @property
+    def _re_non_word_chars(self) -> str:
+        return r"(?:[)\";}\]\*:@'\({\[\u2018\u2019“”«»\u2039\u203a?!])"
+
+
+def _data_lines(name: str) -> list[str]:
+    """Return the non-empty, comment-stripped lines of ``retrieval/data/<name>``."""
+    text = (resources.files("retrieval") / "data" / name).read_text(encoding="utf-8")
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+@functools.cache
+def _abbreviations() -> dict[str, str]:
+    """Map each abbreviation (lower case, no final period) to its class."""
+    table: dict[str, str] = {}
+    for line in _data_lines("abbreviations.txt"):
+        entry, *rest = line.split()
+        kind = rest[0] if rest else "title"
+        if kind not in _ABBREVIATION_CLASSES:
+            raise ValueError(f"unknown abbreviation class {kind!r} in abbreviations.txt")
+        table[entry.lower()] = kind
+    return table
+
+
+@functools.cache
+def _tokenizer() -> PunktSentenceTokenizer:
+    """Build the Punkt tokenizer once, from shipped parameters only."""
+    params = PunktParameters()
+    params.abbrev_types = set(_abbreviations())
+    return PunktSentenceTokenizer(params, lang_vars=_NewsLanguageVars())
+
+
+def _punkt_breaks(line: str) -> list[tuple[int, int]]:
+    """Return Punkt's breaks in ``line`` as (end of sentence, start of next) offsets."""
+    spans = [(int(start), int(end)) for start, end in _tokenizer().span_tokenize(line)]
+    return [(spans[i][1], spans[i + 1][0]) for i in range(len(spans) - 1)]
+
+
+def _is_headline(line: str) -> bool:
+    """Return True for a title-case line without final punctuation."""
+    if line.rstrip(_CLOSERS + " \t").endswith((".", "?", "!", "…")):
+        return False
+    words = [w for w in _WORD.findall(line) if w.lower() not in _MINOR_WORDS]
+    if len(words) < 2:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= 0.8 * len(words)
+
+
+def _is_opener(token: str, word: str) -> bool:
+    """Return True if ``token`` (``word`` without punctuation) commonly opens a sentence."""
+    return word in _SENTENCE_OPENERS or token in ("A", "I") or word.startswith(("I'", "I\u2019"))
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+def _word_start(line: str, end: int) -> int:
+    """Return where the whitespace-delimited word ending at ``end`` starts."""
+    start = end
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    return start
+
+
+def _is_street(line: str, word_start: int) -> bool:
+    """Return True if the "St." starting at ``word_start`` follows a street name ("Main St.")."""
+    if line[word_start : word_start + 2] != "St":
+        return False
+    end = len(line[:word_start].rstrip())
+    previous = line[_word_start(line, end) : end]
+    return (
+        bool(previous)
+        and (previous[0].isupper() or previous[0].isdigit())
+        and (previous[-1].isalnum())
+    )
+
+
+def _after_abbreviation(kind: str, word: str, first_upper: bool, headline: bool) -> bool:
+    """Decide a break after an abbreviation of class ``kind`` followed by ``word``."""
+    if kind in ("title", "inner") or not first_upper or headline:
+        return False
+    if kind in ("number", "end"):
+        return True
+    return not (_is_acronym(word) or word in _CONTINUATIONS[kind])
+
+
+def _is_break(line: str, match: re.Match[str], headline: bool) -> bool:
+    """Decide whether the candidate ``match`` in ``line`` ends a sentence."""
+    term, closers = match["term"], match["close"]
+    after = line[match.end() :]
+    next_token = after.split(None, 1)[0].lstrip(_OPENERS)
+    if not next_token:
+        return True
+    first = next_token[0]
+    if first.islower() or not (first.isalnum() or first in "$£€¥#@"):
+        return False
+    first_upper = first.isupper() or (first.isalpha() and not first.islower())
+    quoted = any(c in _QUOTES for c in closers)
+    if "?" in term or "!" in term:
+        return not (quoted and _SPEECH_TAG.match(after))
+    if len(term) > 1 or "…" in term:
+        return first_upper
+    prev = line[_word_start(line, match.start()) : match.start()].lstrip(_OPENERS)
+    if not prev.strip("."):
+        return first_upper  # a spaced ellipsis ". . ."
+    if quoted and first_upper:
+        return True
+    word = next_token.rstrip(_TRAILING)
+    if len(prev) == 1 and prev.isupper():  # an initial, even where "c." or "p." is listed
+        return not headline and _is_opener(next_token, word)
+    key = prev.lower()
+    kind = _abbreviations().get(key) or _abbreviations().get(key.rsplit("-", 1)[-1])
+    if kind == "title" and not prev[0].isupper():
+        kind = "end"  # "the sales rep." is not the title "Rep."
+    if kind == "title" and _is_street(line, match.start() - len(prev)):
+        return not headline and _is_opener(next_token, word)  # "Kiowa St. He ..."
+    if kind is not None:
+        return _after_abbreviation(kind, word, first_upper, headline)
+    if _INITIALS.fullmatch(prev) and prev[0].isupper():
+        return not headline and _is_opener(next_token, word)
+    return True
+
+
+def _line_spans(line: str) -> Iterator[tuple[int, int]]:
+    """Yield stripped, non-empty sentence spans of one line (offsets into ``line``)."""
+    headline = _is_headline(line)
+    breaks: list[tuple[int, int]] = []
+    covered: list[tuple[int, int]] = []
+    for match in _CANDIDATE.finditer(line):
+        covered.append((match.start(), match.end()))
+        if _is_break(line, match, headline):
+            breaks.append((match.end("close"), match.end()))
+    for end, start in _punkt_breaks(line):
+        inside = any(lo <= end <= hi for lo, hi in covered)
+        if not inside and not line[start : start + 1].islower():
+            while end < len(line) and line[end] in _CLOSERS:  # 'left.”Next': keep the quote
+                end += 1
+            breaks.append((end, max(start, end)))
+    breaks.sort()
+    begin = 0
+    for end, nxt in [*breaks, (len(line), len(line))]:
+        piece = line[begin:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = begin + len(piece) - len(piece.lstrip())
+            yield lead, lead + len(stripped)
+        begin = max(begin, nxt)
+
+
+def _spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """Yield (paragraph, start, end) for every sentence of ``text``."""
+    paragraph = -1
+    previous_end = 0
+    for line in _LINE.finditer(text):
+        if not line.group().strip():
+            continue
+        gap = text[previous_end : line.start()]
+        if paragraph < 0 or len(_LINE_BREAK.findall(gap)) >= 2 or "\u2029" in gap:
+            paragraph += 1
+        previous_end = line.end()
+        for start, end in _line_spans(line.group()):
+            yield paragraph, line.start() + start, line.start() + end
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences; every line break is a sentence boundary.
+
+    Parameters
+    ----------
+    text : str
+        Plain text, any length; may contain blank lines.
+
+    Returns
+    -------
+    list[str]
+        Sentences in order, whitespace-stripped, never empty strings.  Concatenated they
+        contain every non-whitespace character of ``text`` exactly once.
+
+    Notes
+    -----
+    Uses NLTK's ``PunktSentenceTokenizer`` with the abbreviations shipped in
+    ``retrieval/data/abbreviations.txt`` and the rules in this module's docstring; needs no
+    ``nltk_data`` and never downloads.
+    """
+    return [text[start:end] for _, start, end in _spans(text)]
+
+
+def segment(body: str) -> list[Sentence]:
+    """Split a document body into positioned sentences.
+
+    Parameters
+    ----------
+    body : str
+        Document text.  Paragraphs are separated by one or more blank (whitespace-only)
+        lines or U+2029; within a paragraph every line is split on its own.
+
+    Returns
+    -------
+    list[Sentence]
+        One per sentence, in order: ``position`` is the 0-based index in ``body``,
+        ``paragraph`` the 0-based paragraph index, and ``body[start:end] == text``
+        (character offsets, end exclusive).  Empty for a blank body.
+    """
+    return [
+        Sentence(position=i, paragraph=para, start=start, end=end, text=body[start:end])
+        for i, (para, start, end) in enumerate(_spans(body))
+    ]

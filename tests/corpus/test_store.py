@@ -1,0 +1,123 @@
+import sqlite3
+from dataclasses import replace
+
+import aiosqlite
+import pytest
+
+from corpus.models import Article
+from corpus.store import SCHEMA_VERSION, ArticleStore, SentenceRow
+
+
+def sentences_of(body: str) -> list[SentenceRow]:
+    rows, offset = [], 0
+    for position, text in enumerate(body.split(". ")):
+        start = body.index(text, offset)
+        rows.append(SentenceRow(0, position, 0, start, start + len(text), text))
+        offset = start + len(text)
+    return rows
+
+
+ARTICLE = Article(
+    title="Bridge reopens", body="The bridge reopened. Traffic was light",
+    url="https://news.example/bridge", source="Example Times", published="2026-04-04",
+    authors=("Ana Ruiz",), origin="bridge.md",
+)
+
+
+async def test_new_database_uses_wal_and_current_schema(db_path):
+    async with ArticleStore(db_path) as store:
+        stats = await store.stats()
+    assert stats.schema_version == SCHEMA_VERSION
+    async with aiosqlite.connect(db_path) as raw:
+        mode = await (await raw.execute("PRAGMA journal_mode")).fetchone()
+    assert mode[0] == "wal"
+
+
+async def test_upsert_stores_article_and_sentences(db_path):
+    async with ArticleStore(db_path) as store:
+        result = await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        stored = await store.get_article(result.article_id)
+        rows = [row async for row in store.iter_sentences()]
+    assert result.status == "added"
+    assert stored is not None
+    assert (stored.title, stored.url, stored.source, stored.published, stored.authors) == (
+        "Bridge reopens", "https://news.example/bridge", "Example Times", "2026-04-04",
+        ("Ana Ruiz",),
+    )
+    assert stored.sentence_count == 2
+    assert [r.text for r in rows] == ["The bridge reopened", "Traffic was light"]
+    assert ARTICLE.body[rows[1].start:rows[1].end] == "Traffic was light"
+
+
+async def test_same_content_twice_adds_nothing(db_path):
+    async with ArticleStore(db_path) as store:
+        first = await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        second = await store.upsert(replace(ARTICLE, origin="copy.md"), sentences_of(ARTICLE.body))
+        assert second.status == "skipped"
+        assert second.article_id == first.article_id
+        assert (await store.stats()).articles == 1
+
+
+async def test_changed_article_at_same_url_replaces_the_old_one(db_path):
+    changed = replace(ARTICLE, body="The bridge reopened on Saturday. Traffic was heavy")
+    async with ArticleStore(db_path) as store:
+        first = await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        second = await store.upsert(changed, sentences_of(changed.body))
+        stats = await store.stats()
+        texts = [row.text async for row in store.iter_sentences()]
+    assert second.status == "updated"
+    assert second.article_id != first.article_id
+    assert (stats.articles, stats.sentences) == (1, 2)
+    assert texts == ["The bridge reopened on Saturday", "Traffic was heavy"]
+
+
+async def test_same_content_in_another_scope_is_stored_separately(db_path):
+    async with ArticleStore(db_path) as store:
+        await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        other = await store.upsert(ARTICLE, sentences_of(ARTICLE.body), scope="111")
+        assert other.status == "added"
+        assert [a.scope for a in await store.list_articles(scopes=["111"])] == ["111"]
+
+
+async def test_failed_write_leaves_no_half_article(db_path):
+    bad = [*sentences_of(ARTICLE.body), sentences_of(ARTICLE.body)[0]]  # duplicate position
+    async with ArticleStore(db_path) as store:
+        with pytest.raises(sqlite3.IntegrityError):
+            await store.upsert(ARTICLE, bad)
+        stats = await store.stats()
+        assert (stats.articles, stats.sentences) == (0, 0)
+        assert (await store.upsert(ARTICLE, sentences_of(ARTICLE.body))).status == "added"
+
+
+async def test_remove_article_only_in_its_scope(db_path):
+    async with ArticleStore(db_path) as store:
+        added = await store.upsert(ARTICLE, sentences_of(ARTICLE.body), scope="111")
+        assert not await store.remove_article(added.article_id, scope="222")
+        assert await store.remove_article(added.article_id, scope="111")
+        assert (await store.stats()).sentences == 0
+
+
+async def test_corpus_version_changes_on_every_article_write(db_path):
+    async with ArticleStore(db_path) as store:
+        before = await store.corpus_version()
+        await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        after_add = await store.corpus_version()
+        await store.log_question(scope="shared", query="q", answered=False)
+        assert await store.corpus_version() == after_add > before
+
+
+async def test_missing_published_stays_null_and_articles_sort_newest_first(db_path):
+    undated = replace(ARTICLE, url=None, body="Undated text here", published=None)
+    older = replace(ARTICLE, url=None, body="Older text", published="2020-01-01")
+    async with ArticleStore(db_path) as store:
+        for article in (undated, ARTICLE, older):
+            await store.upsert(article, sentences_of(article.body))
+        listed = await store.list_articles()
+    assert [a.published for a in listed] == ["2026-04-04", "2020-01-01", None]
+
+
+async def test_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("this is not sqlite" * 100)
+    with pytest.raises(sqlite3.DatabaseError, match="notes.db"):
+        await ArticleStore.open(path)

@@ -1,0 +1,440 @@
+"""Sentence splitting: cases SENT-01/03/05/06/08 and more inputs of the same kinds."""
+
+# ruff: noqa: RUF001  # typographic quotes, dashes and full-width letters are the test inputs
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import retrieval
+from retrieval.sentences import segment, split_sentences
+from retrieval.types import Sentence
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+# --- SENT-01: abbreviation at sentence end; titles, initials, months ------------------------
+
+
+def test_sent_01_acronym_ends_sentence_titles_and_initials_do_not() -> None:
+    text = (
+        "Negotiators met for three days in the U.S. Officials from both countries then issued "
+        "a statement. Gen. A. B. Carter and Mr. D. Evans signed it on Jan. 5."
+    )
+    assert split_sentences(text) == [
+        "Negotiators met for three days in the U.S.",
+        "Officials from both countries then issued a statement.",
+        "Gen. A. B. Carter and Mr. D. Evans signed it on Jan. 5.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Talks ended in London, U.K. Ministers flew home.",
+            ["Talks ended in London, U.K.", "Ministers flew home."],
+        ),
+        (
+            "The office is in Washington, D.C. Critics disagreed.",
+            ["The office is in Washington, D.C.", "Critics disagreed."],
+        ),
+        (
+            "She cited the U.N. Security Council. He cited the U.N. The debate ended.",
+            ["She cited the U.N. Security Council.", "He cited the U.N.", "The debate ended."],
+        ),
+        (
+            "Sales rose at Acme Corp. Analysts were pleased. Apple Inc. reported results.",
+            ["Sales rose at Acme Corp.", "Analysts were pleased.", "Apple Inc. reported results."],
+        ),
+        (
+            "She earned her Ph.D. Then she left. He earned a Ph.D. from Yale.",
+            ["She earned her Ph.D.", "Then she left.", "He earned a Ph.D. from Yale."],
+        ),
+        (
+            "Markets closed at 5 p.m. Officials expect a rebound.",
+            ["Markets closed at 5 p.m.", "Officials expect a rebound."],
+        ),
+        (
+            "Pens, paper, etc. The shop sells them all.",
+            ["Pens, paper, etc.", "The shop sells them all."],
+        ),
+        (
+            "He fell ill. The doctor came.",
+            ["He fell ill.", "The doctor came."],
+        ),
+    ],
+)
+def test_abbreviation_at_sentence_end_splits_before_capitalised_word(
+    text: str, expected: list[str]
+) -> None:
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. Senate voted on the bill late on Tuesday.",
+        "The U.S. Supreme Court heard the case in the U.K. High Court's absence.",
+        "U.S. President Joe Biden met U.K. Prime Minister Rishi Sunak.",
+        "The vote starts at 3 p.m. Monday in the main hall.",
+        "Apple Inc. Chief Executive Tim Cook spoke to the U.S. FDA panel.",
+        "Crowds gathered on Martin Luther King Jr. Day in the capital.",
+        "The court ruled in Roe v. Wade, i.e. the 1973 case, e.g. in its summary.",
+    ],
+)
+def test_abbreviation_inside_sentence_does_not_split(text: str) -> None:
+    assert split_sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr. Jane Smith and Prof. R. Jones met Sen. Warren, Rep. Ocasio-Cortez and Gov. Newsom.",
+        "Lt. Col. J. R. Smith and Sgt. Capt. Miller spoke at St. Mary's Church.",
+        "Mrs. K. L. Wong and Ms. Diaz met Rev. T. Brown in St. Louis on Sept. 11.",
+        "J.K. Rowling and H.G. Wells were cited by Messrs. Hale and Dr. E.H. Schulz.",
+        "The attacks of Sept. 11 and the Feb. 24 invasion were discussed on Oct. 3.",
+    ],
+)
+def test_titles_initials_and_months_never_split(text: str) -> None:
+    assert split_sentences(text) == [text]
+
+
+def test_initial_before_sentence_opener_splits() -> None:
+    assert split_sentences("It was plan B. The team agreed. George W. Bush spoke.") == [
+        "It was plan B.",
+        "The team agreed.",
+        "George W. Bush spoke.",
+    ]
+
+
+def test_lower_case_single_letter_is_not_an_initial() -> None:
+    assert split_sentences("One a. Two b. Three c.") == ["One a.", "Two b.", "Three c."]
+
+
+def test_lower_case_letter_abbreviations_before_numbers_and_names() -> None:
+    text = "Roe v. Wade. Lefevre (c. 1455) wrote. He was b. 1950 in Ohio. See p. 12 now."
+    assert split_sentences(text) == [
+        "Roe v. Wade.",
+        "Lefevre (c. 1455) wrote.",
+        "He was b. 1950 in Ohio.",
+        "See p. 12 now.",
+    ]
+
+
+def test_capital_initials_that_are_also_listed_letters_never_split() -> None:
+    text = "Running back C. J. Anderson ran. John D. Rockefeller and Lyndon B. Johnson met."
+    assert split_sentences(text) == [
+        "Running back C. J. Anderson ran.",
+        "John D. Rockefeller and Lyndon B. Johnson met.",
+    ]
+
+
+def test_street_abbreviation_ends_sentence_but_saint_does_not() -> None:
+    text = "His lab was near Kiowa St. He chose it. They rebuilt St. Peter's Basilica."
+    assert split_sentences(text) == [
+        "His lab was near Kiowa St.",
+        "He chose it.",
+        "They rebuilt St. Peter's Basilica.",
+    ]
+
+
+def test_title_case_headline_with_acronym_is_one_sentence() -> None:
+    assert split_sentences("U.S. Officials Say Talks Failed in Geneva") == [
+        "U.S. Officials Say Talks Failed in Geneva"
+    ]
+
+
+def test_lower_case_title_word_can_end_sentence() -> None:
+    assert split_sentences("He called the sales rep. The line was busy.") == [
+        "He called the sales rep.",
+        "The line was busy.",
+    ]
+
+
+# --- SENT-03: quotes ----------------------------------------------------------------------
+
+
+def test_sent_03_curly_quotes_and_guillemets_stay_with_their_sentence() -> None:
+    text = (
+        "“The bridge is safe to use.” Engineers inspected it on Tuesday. “We found no cracks,” "
+        "the chief engineer said. «Traffic resumes at noon.» Police agreed."
+    )
+    assert split_sentences(text) == [
+        "“The bridge is safe to use.”",
+        "Engineers inspected it on Tuesday.",
+        "“We found no cracks,” the chief engineer said.",
+        "«Traffic resumes at noon.»",
+        "Police agreed.",
+    ]
+
+
+def test_sent_03_straight_quotes_behave_the_same() -> None:
+    text = (
+        '"The bridge is safe to use." Engineers inspected it on Tuesday. "We found no cracks," '
+        "the chief engineer said. 'Traffic resumes at noon.' Police agreed."
+    )
+    assert split_sentences(text) == [
+        '"The bridge is safe to use."',
+        "Engineers inspected it on Tuesday.",
+        '"We found no cracks," the chief engineer said.',
+        "'Traffic resumes at noon.'",
+        "Police agreed.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "“Are you safe?” she asked. “Stop!” Smith shouted. “Why?” The crowd dispersed.",
+            [
+                "“Are you safe?” she asked.",
+                "“Stop!” Smith shouted.",
+                "“Why?”",
+                "The crowd dispersed.",
+            ],
+        ),
+        (
+            '"Is it over?" asked the reporter. "Yes!" The minister left.',
+            ['"Is it over?" asked the reporter.', '"Yes!"', "The minister left."],
+        ),
+        (
+            "“He told me ‘stop.’” Then he left.",
+            ["“He told me ‘stop.’”", "Then he left."],
+        ),
+        (
+            "“We love the U.S.” Officials cheered. “Go home,” the officer said, “now.” It ended.",
+            [
+                "“We love the U.S.”",
+                "Officials cheered.",
+                "“Go home,” the officer said, “now.”",
+                "It ended.",
+            ],
+        ),
+        (
+            "He quit. (He later returned.) The team won.",
+            ["He quit.", "(He later returned.)", "The team won."],
+        ),
+        (
+            "«Où est-il ?» demanda-t-elle. «Ici.» Il partit.",
+            ["«Où est-il ?» demanda-t-elle.", "«Ici.»", "Il partit."],
+        ),
+    ],
+)
+def test_quotes_with_question_exclamation_and_nesting(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+# --- SENT-05: numbers and ellipsis ---------------------------------------------------------
+
+
+def test_sent_05_decimals_numbers_and_ellipsis() -> None:
+    text = (
+        "Inflation reached 3.5 per cent in 2013. Prices fell the following year... Economists "
+        "were surprised. The cut was, in a word... unexpected. Fuel cost $1.89 a litre in "
+        "No. 4 district."
+    )
+    assert split_sentences(text) == [
+        "Inflation reached 3.5 per cent in 2013.",
+        "Prices fell the following year...",
+        "Economists were surprised.",
+        "The cut was, in a word... unexpected.",
+        "Fuel cost $1.89 a litre in No. 4 district.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The plan costs $2.5 billion over 3.5 years. Growth was 0.3 per cent.",
+            ["The plan costs $2.5 billion over 3.5 years.", "Growth was 0.3 per cent."],
+        ),
+        (
+            "He waited… Then he left. She paused… and went on.",
+            ["He waited…", "Then he left.", "She paused… and went on."],
+        ),
+        (
+            "Votes fell from 1,204 in 2019. 17 seats changed hands.",
+            ["Votes fell from 1,204 in 2019.", "17 seats changed hands."],
+        ),
+        (
+            "The answer was no. Officials left. Vol. 2 and Fig. 3 and Art. 5 apply.",
+            ["The answer was no.", "Officials left.", "Vol. 2 and Fig. 3 and Art. 5 apply."],
+        ),
+        (
+            "It lives at No. 10 Downing St. The prime minister spoke.",
+            ["It lives at No. 10 Downing St.", "The prime minister spoke."],
+        ),
+        (
+            "The show ran . . . Nobody watched.",
+            ["The show ran . . .", "Nobody watched."],
+        ),
+    ],
+)
+def test_numbers_and_ellipsis(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+# --- SENT-08: lines and paragraphs ---------------------------------------------------------
+
+SENT_08_TEXT = (
+    "The council met on Monday.\n\nIt approved three projects:\nA new library\nRoad repairs\n"
+    "A youth centre\n\nWork starts in May."
+)
+
+
+def test_sent_08_every_line_is_its_own_unit() -> None:
+    assert split_sentences(SENT_08_TEXT) == [
+        "The council met on Monday.",
+        "It approved three projects:",
+        "A new library",
+        "Road repairs",
+        "A youth centre",
+        "Work starts in May.",
+    ]
+
+
+def test_sent_08_segment_paragraphs_and_offsets() -> None:
+    sentences = segment(SENT_08_TEXT)
+    assert [(s.position, s.paragraph, s.text) for s in sentences] == [
+        (0, 0, "The council met on Monday."),
+        (1, 1, "It approved three projects:"),
+        (2, 1, "A new library"),
+        (3, 1, "Road repairs"),
+        (4, 1, "A youth centre"),
+        (5, 2, "Work starts in May."),
+    ]
+    assert all(SENT_08_TEXT[s.start : s.end] == s.text for s in sentences)
+
+
+def test_headline_byline_dateline_are_not_merged_into_body() -> None:
+    text = "Bridge Reopens After Repairs\nBy Jane Doe\nLONDON, Jan. 5 (Reuters)\nThe bridge opened."
+    assert split_sentences(text) == [
+        "Bridge Reopens After Repairs",
+        "By Jane Doe",
+        "LONDON, Jan. 5 (Reuters)",
+        "The bridge opened.",
+    ]
+
+
+def test_segment_offsets_exact_with_crlf_and_stray_whitespace() -> None:
+    body = "\n\n  Title line  \r\n\r\n\tFirst one. Second one.  \r\nThird\u00a0one.\n \n\nLast."
+    sentences = segment(body)
+    assert sentences == [
+        Sentence(0, 0, 4, 14, "Title line"),
+        Sentence(1, 1, 21, 31, "First one."),
+        Sentence(2, 1, 32, 43, "Second one."),
+        Sentence(3, 1, 47, 57, "Third\u00a0one."),
+        Sentence(4, 2, 61, 66, "Last."),
+    ]
+    assert all(body[s.start : s.end] == s.text for s in sentences)
+
+
+def test_segment_offsets_match_on_real_text() -> None:
+    body = "“Why?” he asked.\n\nThe U.S. Senate met. It ended at 5 p.m. Officials left…\nDone."
+    sentences = segment(body)
+    assert [s.text for s in sentences] == split_sentences(body)
+    assert all(body[s.start : s.end] == s.text for s in sentences)
+    assert [s.position for s in sentences] == list(range(len(sentences)))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", " \r\n\t \n", "\u2029"])
+def test_blank_text_gives_no_sentences(text: str) -> None:
+    assert split_sentences(text) == []
+    assert segment(text) == []
+
+
+def test_closing_quote_without_following_space_stays_with_its_sentence() -> None:
+    assert split_sentences("Officials left.”Next came the vote.") == [
+        "Officials left.”",
+        "Next came the vote.",
+    ]
+
+
+def test_sentences_cover_every_character_once_in_order() -> None:
+    body = (
+        "“Why?” he asked… “Because!” (See Fig. 3.) The U.S. Senate met at 5 p.m. Monday.\n"
+        "It ended... Officials left.”Next came Gen. A. B. Carter's speech; it ran . . . long."
+    )
+    sentences = segment(body)
+    assert "".join(s.text for s in sentences).replace(" ", "") == body.replace(" ", "").replace(
+        "\n", ""
+    )
+    assert all(a.end <= b.start for a, b in itertools.pairwise(sentences))
+
+
+def test_sentences_are_stripped_and_never_empty() -> None:
+    result = split_sentences("  One.   Two!  \n\n  ?  \n Three ")
+    assert result == ["One.", "Two!", "?", "Three"]
+
+
+# --- SENT-06: no nltk data, no download ----------------------------------------------------
+
+_NO_DATA_SCRIPT = """
+import json, sys
+import nltk
+import nltk.data
+
+def refuse(*args, **kwargs):
+    raise RuntimeError("nltk data access attempted")
+
+nltk.download = refuse
+nltk.data.find = refuse
+nltk.data.load = refuse
+import nltk.downloader
+nltk.downloader.download = refuse
+nltk.downloader.Downloader.download = refuse
+
+from retrieval import split_sentences, tokenize
+print(json.dumps([split_sentences(sys.argv[1]), tokenize("The WHO met the U.S. team")]))
+"""
+
+
+def test_sent_06_splits_with_no_nltk_data_and_never_downloads(tmp_path: Path) -> None:
+    empty_data = tmp_path / "nltk_data"
+    home = tmp_path / "home"
+    empty_data.mkdir()
+    home.mkdir()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "NLTK_DATA": str(empty_data),
+        "PYTHONPATH": str(REPO),
+        "PYTHONNOUSERSITE": "1",
+    }
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _NO_DATA_SCRIPT,
+            "The first sentence is short. The second one is too.",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    sentences, terms = json.loads(completed.stdout)
+    assert sentences == ["The first sentence is short.", "The second one is too."]
+    assert terms == ["who", "met", "us", "team"]
+    assert list(empty_data.iterdir()) == []
+    assert list(home.iterdir()) == []
+
+
+def test_package_exports_split_sentences_segment_and_tokenize() -> None:
+    assert retrieval.split_sentences is split_sentences
+    assert retrieval.segment is segment
+    assert callable(retrieval.tokenize)

@@ -1,0 +1,236 @@
+"""The ``newsdesk`` command: ingest, ask, console, articles, stats, run, sync."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sqlite3
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from bot.config import Settings
+from bot.console import run_console
+from bot.formatting import answer_to_json, render_plain
+from bot.service import AnswerService, IngestReport
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (want YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, help="database file (default: $NEWSDESK_DB or "
+                        "the per-user data directory)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Answer questions about news articles with cited passages.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", parents=[common], help="add articles to the corpus",
+                                 description="Add articles from files, folders, .gz files "
+                                 "(.txt .md .json .jsonl .html .xml/.rss/.atom feeds).")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--guild", help="store for one Discord guild only (default: shared)")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer one question",
+                              description="Print the best passage and its source.")
+    ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+    ask.add_argument("--top-k", type=int, default=None, help="hits to show (default 3)")
+    ask.add_argument("--source", help="only articles from this publisher")
+    ask.add_argument("--since", type=_iso_date, help="only articles published on/after YYYY-MM-DD")
+    ask.add_argument("--guild", help="also search this Discord guild's own articles")
+    output = ask.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the answer as JSON")
+    output.add_argument("--jsonl", action="store_true",
+                        help="read questions from stdin, one a line; write JSON lines")
+
+    commands.add_parser("console", parents=[common], help="interactive question prompt")
+    articles = commands.add_parser("articles", parents=[common], help="list stored articles")
+    articles.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    commands.add_parser("stats", parents=[common], help="corpus and question counts")
+
+    run = commands.add_parser("run", parents=[common], help="run the Discord bot")
+    run.add_argument("--guild-ready-timeout", type=float, default=2.0, help=argparse.SUPPRESS)
+    sync = commands.add_parser("sync", parents=[common],
+                               help="upload slash commands to Discord (once, not every start)")
+    sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if args.db is not None:
+        overrides["db"] = args.db
+    return Settings(**overrides)
+
+
+def _print_report(report: IngestReport) -> None:
+    print(
+        f"added {report.added}, updated {report.updated}, "
+        f"already stored {report.duplicates}, skipped {len(report.skipped)} "
+        f"in {report.seconds:.1f}s"
+    )
+    for skip in report.skipped[:50]:
+        print(f"  skipped {skip}")
+    if len(report.skipped) > 50:
+        print(f"  ... and {len(report.skipped) - 50} more skipped")
+
+
+async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"newsdesk: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    async with await AnswerService.open(settings) as service:
+        bar = tqdm(desc="articles", unit=" art", file=sys.stderr, disable=None, mininterval=0.5)
+        try:
+            report = await service.ingest(
+                args.paths, scope=args.guild or "shared", progress=bar.update
+            )
+        finally:
+            bar.close()
+        _print_report(report)
+        return EXIT_OK if report.read_anything else EXIT_FAILED
+
+
+async def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    scopes = ("shared", args.guild) if args.guild else ("shared",)
+    options: dict[str, Any] = {
+        "top_k": args.top_k, "scopes": scopes, "source": args.source, "since": args.since,
+    }
+    async with await AnswerService.open(settings) as service:
+        if args.jsonl:
+            return await _ask_jsonl(service, options)
+        if not args.question:
+            print("newsdesk ask: give a question, or --jsonl to read them from stdin",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        answer = await service.answer(args.question, **options)
+        if args.json:
+            print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
+        else:
+            print(render_plain(answer))
+        return EXIT_OK
+
+
+async def _ask_jsonl(service: AnswerService, options: dict[str, Any]) -> int:
+    number = 0
+    while line := await asyncio.to_thread(sys.stdin.readline):
+        number += 1
+        text = line.strip()
+        if not text:
+            continue
+        question_id: Any = number
+        question = text
+        if text.startswith("{"):
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as error:
+                print(f"stdin line {number}: invalid JSON ({error.msg})", file=sys.stderr)
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("question"), str):
+                print(f"stdin line {number}: want an object with a string 'question' field",
+                      file=sys.stderr)
+                continue
+            question_id, question = record.get("id", number), record["question"]
+        answer = await service.answer(question, **options)
+        print(json.dumps(answer_to_json(answer, question_id), ensure_ascii=False), flush=True)
+    return EXIT_OK
+
+
+async def _articles(args: argparse.Namespace, settings: Settings) -> int:
+    async with await AnswerService.open(settings) as service:
+        stored = await service.store.list_articles()
+        for article in stored[: args.limit]:
+            print(f"[{article.article_id}] {article.title or 'untitled'}"
+                  f" · {article.source or 'unknown publisher'}"
+                  f" · {article.published or 'date unknown'}"
+                  f" · {article.sentence_count} sentences"
+                  + (f" · guild {article.scope}" if article.scope != "shared" else ""))
+            if article.url:
+                print(f"    {article.url}")
+        if len(stored) > args.limit:
+            print(f"... {len(stored) - args.limit} more (use --limit)")
+    return EXIT_OK
+
+
+async def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    async with await AnswerService.open(settings) as service:
+        stats = await service.store.stats()
+    print(f"database   {stats.path} (schema v{stats.schema_version})")
+    print(f"articles   {stats.articles} from {stats.sources} publishers")
+    print(f"sentences  {stats.sentences}")
+    print(f"published  {stats.oldest or 'unknown'} .. {stats.newest or 'unknown'}")
+    print(f"questions  {stats.questions} asked, {stats.unanswered} without an answer")
+    return EXIT_OK
+
+
+def _configure_logging(settings: Settings, verbose: bool, command: str) -> None:
+    level_name = "INFO" if verbose or command in {"run", "sync"} else "WARNING"
+    if "log_level" in settings.model_fields_set:
+        level_name = settings.log_level
+    logging.basicConfig(
+        level=getattr(logging, level_name.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("discord").setLevel(logging.WARNING if command != "run" else logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsdesk`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+    except ValidationError as error:
+        for problem in error.errors():
+            field = ".".join(str(part) for part in problem["loc"])
+            print(f"newsdesk: setting NEWSDESK_{field.upper()}: {problem['msg']}",
+                  file=sys.stderr)
+        return EXIT_USAGE
+    _configure_logging(settings, args.verbose, args.command)
+    handlers = {"ingest": _ingest, "ask": _ask, "articles": _articles, "stats": _stats}
+    try:
+        if args.command == "console":
+            return asyncio.run(_console(settings))
+        if args.command in {"run", "sync"}:
+            from bot.runner import run_command
+
+            return run_command(args, settings)
+        return asyncio.run(handlers[args.command](args, settings))
+    except sqlite3.DatabaseError as error:
+        print(f"newsdesk: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _console(settings: Settings) -> int:
+    async with await AnswerService.open(settings) as service:
+        return await run_console(service)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

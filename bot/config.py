@@ -1,0 +1,64 @@
+"""Settings, read once from environment variables (and an optional ``.env`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_db_path() -> Path:
+    """Per-user data directory database, e.g. ``~/.local/share/newsdesk/newsdesk.db``."""
+    return Path(platformdirs.user_data_dir("newsdesk", appauthor=False)) / "newsdesk.db"
+
+
+class Settings(BaseSettings):
+    """Every knob newsdesk reads. Names are ``NEWSDESK_<FIELD>`` unless stated.
+
+    Raises ``pydantic.ValidationError`` naming the variable when a value is malformed.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSDESK_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    db: Path = Field(default_factory=default_db_path, description="SQLite database file")
+    top_k: int = Field(3, ge=1, le=25, description="hits per answer (best + alternatives)")
+    bm25_k1: float = Field(1.5, gt=0, description="BM25 k1 (term-frequency saturation)")
+    bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 b (length normalisation)")
+    window: int = Field(1, ge=0, le=10, description="neighbour sentences each side")
+    min_score: float = Field(0.0, ge=0, description="abstain when the best score is at most this")
+    answer_type_boost: float = Field(0.5, ge=0, description="score boost for answer-type match")
+    max_concurrent_searches: int = Field(4, ge=1, description="searches running at once")
+    search_timeout: float = Field(10.0, gt=0, description="seconds before 'took too long'")
+    ask_cooldown: float = Field(5.0, ge=0, description="seconds between /ask per user")
+    dev_guild_id: int | None = Field(None, description="guild to sync commands to at start")
+    sharded: bool = Field(False, description="use discord.py's AutoShardedBot")
+    fetch_max_bytes: int = Field(5_000_000, gt=0, description="largest page fetched for ingest")
+    fetch_timeout: float = Field(15.0, gt=0, description="seconds for one URL fetch")
+    log_level: str = Field("INFO", description="logging level")
+    heartbeat_file: Path | None = Field(None, description="touched while the gateway is alive")
+    heartbeat_interval: float = Field(
+        15.0, gt=0, le=300, description="seconds between heartbeat-file refreshes"
+    )
+    view_timeout: float = Field(
+        600.0, gt=0, le=840, description="seconds before answer buttons are disabled"
+    )
+
+    discord_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token")
+    )
+    discord_api_base: str | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_API_BASE", "discord_api_base")
+    )
+    discord_gateway_url: str | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "discord_gateway_url")
+    )

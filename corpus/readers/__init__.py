@@ -1,0 +1,1 @@
+"""One reader per input format; `corpus.ingest` chooses between them."""

@@ -1,0 +1,109 @@
+"""End to end: the real ``newsdesk`` command on a temporary database."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def newsdesk(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSDESK_DB": str(db), "HOME": str(db.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+        env=env, timeout=120, check=False,
+    )
+
+
+def test_ask_on_a_fresh_database_cites_the_bundled_article(db_path):
+    result = newsdesk("ask", "What did Kim say about hostile forces?", db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert "**hostile** **forces**" in result.stdout
+    assert ("— Xi, Kim vow to strengthen North Korea and China’s friendship, cooperation"
+            " · The Hill · date unknown · sentence ") in result.stdout
+
+
+def test_ingest_then_ask_cites_the_right_passage(db_path, tiny_corpus):
+    ingest = newsdesk("ingest", str(tiny_corpus), db=db_path)
+    assert ingest.returncode == 0, ingest.stderr
+    assert "added 3, updated 0, already stored 0, skipped 0" in ingest.stdout
+    result = newsdesk("ask", "--json", "When did the harbour bridge reopen?", db=db_path)
+    payload = json.loads(result.stdout)
+    assert payload["answer"]["sentence"] == (
+        "The harbour bridge reopened on Saturday after six weeks of repairs."
+    )
+    assert payload["answer"]["article"]["url"] == "https://news.example/harbour-bridge"
+    assert payload["answer"]["article"]["published"] == "2026-04-04"
+    assert payload["answer"]["sentence_index"] == 0
+
+
+def test_ingest_reports_skips_with_file_and_line_and_fails_only_when_nothing_read(
+    db_path, tmp_path
+):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "Ok", "text": "The tunnel opened today."}\n{broken\n')
+    partly = newsdesk("ingest", str(bad), db=db_path)
+    assert partly.returncode == 0
+    assert "added 1" in partly.stdout
+    assert f"skipped {bad}:2: " in partly.stdout
+    worse = tmp_path / "worse.jsonl"
+    worse.write_text("{broken\n")
+    failed = newsdesk("ingest", str(worse), db=db_path)
+    assert failed.returncode == 1
+    assert f"skipped {worse}:1: " in failed.stdout
+
+
+def test_ingest_missing_path_is_a_clear_error(db_path, tmp_path):
+    result = newsdesk("ingest", str(tmp_path / "nope"), db=db_path)
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+
+
+def test_jsonl_contract(db_path, tiny_corpus):
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    stdin = "\n".join([
+        json.dumps({"id": "q1", "question": "How much will ferry fares rise?"}),
+        "Who is he?",
+        "What did the volcano do?",
+    ]) + "\n"
+    result = newsdesk("ask", "--jsonl", db=db_path, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["q1", 2, 3]
+    first = lines[0]
+    assert set(first) >= {"id", "question", "answer", "alternatives"}
+    assert set(first["answer"]) >= {"passage", "sentence", "score", "sentence_index", "article"}
+    assert set(first["answer"]["article"]) >= {"id", "title", "source", "url", "published"}
+    assert first["answer"]["article"]["title"] == "Ferry fares to rise in June"
+    assert first["answer"]["score"] > 0
+    assert [lines[1]["answer"], lines[1]["reason"]] == [None, "no_terms"]
+    assert [lines[2]["answer"], lines[2]["reason"]] == [None, "no_match"]
+
+
+def test_console_answers_lists_sources_and_exits_on_eof(db_path):
+    result = newsdesk("console", db=db_path,
+                      stdin="help\nWhat did Kim say about hostile forces?\nsources\n")
+    assert result.returncode == 0, result.stderr
+    assert "Ask a question about the articles" in result.stdout
+    assert "hostile" in result.stdout
+    assert "The Hill" in result.stdout
+
+
+def test_articles_and_stats(db_path, tiny_corpus):
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    articles = newsdesk("articles", db=db_path)
+    assert articles.stdout.index("Harbour bridge reopens") < articles.stdout.index(
+        "Ferry fares to rise")
+    stats = newsdesk("stats", db=db_path)
+    assert "articles   4 from 3 publishers" in stats.stdout
+
+
+@pytest.mark.parametrize("value", ["abc", "-1"])
+def test_bad_setting_names_the_variable(db_path, value):
+    env = {**os.environ, "NEWSDESK_DB": str(db_path), "NEWSDESK_TOP_K": value}
+    result = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True,
+                            text=True, env=env, check=False)
+    assert result.returncode == 2
+    assert "NEWSDESK_TOP_K" in result.stderr

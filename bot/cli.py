@@ -98,7 +98,7 @@ def _print_report(report: IngestReport) -> None:
 
 
 async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    missing = [p for p in args.paths if not Path(p).exists()]
+    missing = [p for p in args.paths if not await asyncio.to_thread(Path(p).exists)]
     if missing:
         print(f"newsdesk: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable
 
@@ -22,10 +23,8 @@ def _bold_for(stream_is_tty: bool) -> Callable[[str], str] | None:
 
 
 def _enable_history() -> None:
-    try:
+    with contextlib.suppress(ImportError):  # Windows has no readline
         import readline  # noqa: F401  (importing it gives input() line editing and history)
-    except ImportError:  # pragma: no cover - Windows without pyreadline
-        pass
 
 
 async def run_console(service: AnswerService, *, prompt: str = "newsdesk> ") -> int:

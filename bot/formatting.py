@@ -32,7 +32,9 @@ def highlight(text: str, query_terms: tuple[str, ...], mark: Callable[[str], str
     return "".join(pieces)
 
 
-def passage_text(hit: ScoredPassage, query_terms: tuple[str, ...], mark: Callable[[str], str]) -> str:
+def passage_text(
+    hit: ScoredPassage, query_terms: tuple[str, ...], mark: Callable[[str], str]
+) -> str:
     """The passage's sentences joined by spaces, matched words marked."""
     return " ".join(highlight(s.text, query_terms, mark) for s in hit.sentences)
 
@@ -95,8 +97,11 @@ def hit_to_json(hit: ScoredPassage) -> dict[str, Any]:
 
 
 def answer_to_json(answer: Answer, question_id: Any = None) -> dict[str, Any]:
-    """The machine contract: ``id``, ``question``, ``answer`` (null when abstaining),
-    ``alternatives``, ``query_terms`` and ``reason``."""
+    """The machine contract for one question (see README, "The JSON contract").
+
+    Keys: ``id``, ``question``, ``answer`` (null when abstaining), ``alternatives``,
+    ``query_terms`` and ``reason``.
+    """
     hits = [hit_to_json(hit) for hit in answer.hits]
     return {
         "id": question_id,

@@ -46,8 +46,10 @@ class SentenceLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
-    """Outcome of storing one article: ``added``, ``updated`` (same URL, new content) or
-    ``skipped`` (identical content already stored), with the article's id."""
+    """Outcome of storing one article, with the article's id.
+
+    ``added``, ``updated`` (same URL, new content) or ``skipped`` (identical content).
+    """
 
     status: UpsertStatus
     article_id: int
@@ -141,7 +143,9 @@ class ArticleStore:
             await self._migrate(db)
         except sqlite3.DatabaseError as error:
             await db.close()
-            raise sqlite3.DatabaseError(f"{self.path}: not a usable newsdesk database ({error})")
+            raise sqlite3.DatabaseError(
+                f"{self.path}: not a usable newsdesk database ({error})"
+            ) from error
         self._db = db
 
     async def _migrate(self, db: aiosqlite.Connection) -> None:
@@ -281,7 +285,7 @@ class ArticleStore:
 
     async def _one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
         async with self.db.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()  # type: ignore[assignment]
+            row: sqlite3.Row | None = await cursor.fetchone()
         return row
 
     async def corpus_version(self) -> int:

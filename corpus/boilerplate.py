@@ -76,6 +76,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"(?i)^(?:related|more|also read|also see|recommended|watch|listen|more on this"
         r"|more from [^:]{1,40})\s*:\s*[^.!?]{0,160}$",
         r"(?i)^click here\b",
+        r"(?i)^the post .{1,200} appeared first on .{1,100}$",  # WordPress feed footer
         # Share, subscribe, sign-up and newsletter prompts.
         r"(?i)^share (?:this|on|via|the|article|story)\b[^.!?]{0,60}$",
         r"(?i)^(?:sign up|subscribe)\b[^.!?]{0,120}"
@@ -105,6 +106,7 @@ _ANY_LENGTH = re.compile(
     r"|(?i:this (?:material|article|content) may not be (?:published|reproduced|copied))"
 )
 _SHORT_LINE_MAX = 240
+_TAIL_MIN_CHARS = 20
 _BYLINE_MAX_CHARS = 80
 
 # Paywall prompts. A line holding one of them is dropped whole and the article marked partial.
@@ -129,6 +131,12 @@ _PAYWALL_HINTS = ("subscri", "access", "member", "limit", "free", "account", "lo
                   "unlock", "trial", "read more", "continue reading", "reached")
 _TRUNCATION = re.compile(r"[ \t]*(?:…|\.\.\.)?[ \t]*\[\+\d+ chars\][ \t]*$", re.M)
 _TRUNCATION_HINT = " chars]"
+# A teaser link at the end of a line: "... the mayor said. Read more »", "Continue reading →".
+_TEASER_TAIL = re.compile(
+    r"(?<=[.!?\"\u201d\u2019)\u2026])\s*(?:\[\s*)?(?:Read more|READ MORE|Continue reading"
+    r"|CONTINUE READING|Read the full (?:story|article)|Read full (?:story|article)|Full story)"
+    r"\s*(?:\]|[\u00bb\u203a\u2192>.\u2026])*\s*$"
+)
 
 
 def normalize_text(text: str) -> str:
@@ -178,8 +186,9 @@ def strip_boilerplate(text: str) -> str:
     "(Photo: ...)", "Image: Reuters"), "Tags ..." lists, copyright and "All rights reserved"
     notices, "See all ...", "Most Popular", "Load more", "Advertisement", share / subscribe /
     sign-up / newsletter prompts, "Read more:" / "Related:" teasers, bylines, timestamp lines
-    and paywall prompts; also a NewsAPI-style ``"… [+1234 chars]"`` tail. Every other line
-    is kept unchanged; a paragraph left empty disappears.
+    and paywall prompts; also a NewsAPI-style ``"… [+1234 chars]"`` tail and a trailing
+    "Read more" / "Continue reading" link. Every other line is kept unchanged; a paragraph
+    left empty disappears.
     """
     return clean_body(text)[0]
 
@@ -210,7 +219,7 @@ def clean_body(text: str) -> tuple[str, bool]:
     kept = []
     for line in text.split("\n"):
         if not is_boilerplate_line(line):
-            kept.append(line)
+            kept.append(_TEASER_TAIL.sub("", line) if len(line) > _TAIL_MIN_CHARS else line)
         elif not paywalled and _is_paywall_line(line):
             paywalled = True
     return _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip("\n"), paywalled

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """An article as read from a file, feed or page, before storage.
+    r"""An article as read from a file, feed or page, before storage.
 
-    ``body`` holds the article text with paragraphs separated by a blank line (``"\\n\\n"``)
+    ``body`` holds the article text with paragraphs separated by a blank line (``"\n\n"``)
     and no boilerplate. ``published`` is an ISO 8601 date (``YYYY-MM-DD``) or ``None`` when
     missing or invalid; every other optional field is ``None`` when unknown, never ``""``.
     ``origin`` says where it was read from (``path`` or ``path:line``) for messages.

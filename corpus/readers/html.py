@@ -4,9 +4,10 @@ trafilatura selects the main content; its XML output is rendered by `markup.elem
 so paragraphs and list items stay separate lines. trafilatura first runs with its minimum
 extraction size set to 0: with the default (250 characters) a small page falls back to a
 baseline extractor that joins every block into one line and keeps bylines, "Read more"
-teasers and newsletter prompts. Only when that pass finds under 250 characters is the
-default configuration tried too, and its text kept if it is at least twice as long (a big
-page whose main-content pass found only a stub). ``favor_recall`` keeps list items, which
+teasers and newsletter prompts. Only when that pass finds under 250 characters, and (when
+the page has an ``<article>``/``<main>`` container) under half of the container's text, is
+the default configuration tried too; its text is kept if it is at least four times as long
+(a big page whose main-content pass found only a stub). ``favor_recall`` keeps list items, which
 the balanced mode drops on small pages.
 
 Paywall prompts are recognised in the extracted text (`corpus.boilerplate`), not by CSS
@@ -37,7 +38,7 @@ _DEFAULT_CONFIG = use_config()
 _MIN_EXTRACTED_CHARS = _DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")
 _SMALL_PAGE_CONFIG = use_config()
 _SMALL_PAGE_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "0")
-_RETRY_FACTOR = 2
+_RETRY_FACTOR = 4
 _CONTENT_ROOTS = "//*[@itemprop='articleBody'] | //article | //main | //*[@role='main']"
 _UNWANTED = ("nav", "script", "style", "noscript", "template")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -79,7 +80,7 @@ def read_html(
         element.drop_tree()
     document = _extract(tree, url, _SMALL_PAGE_CONFIG)
     body = element_to_text(document.body) if document is not None else ""
-    if len(body.strip()) < _MIN_EXTRACTED_CHARS:
+    if _looks_like_stub(tree, body):
         # trafilatura's own fallback extractors rescue pages whose main-content pass found
         # only a stub; take their text when it is much longer than what we have.
         retry = _extract(tree, url, _DEFAULT_CONFIG)
@@ -145,6 +146,20 @@ def _extract(
     if not isinstance(document, Document) or document.body is None:
         return None
     return document
+
+
+def _looks_like_stub(tree: html.HtmlElement, body: str) -> bool:
+    """Return whether an extraction is short and, if the page marks its article, a small part.
+
+    A page with an explicit article container (``<article>``, ``<main>``,
+    ``itemprop=articleBody``) whose text is at least twice the extraction points to a
+    failed extraction; a short page whose container holds little more is simply short.
+    """
+    size = len(body.strip())
+    if size >= _MIN_EXTRACTED_CHARS:
+        return False
+    container = len(_content_root_text(tree).strip())
+    return container == 0 or 2 * size < container
 
 
 def _content_root_text(tree: html.HtmlElement) -> str:

@@ -119,5 +119,5 @@ async def test_missing_published_stays_null_and_articles_sort_newest_first(db_pa
 async def test_not_a_database_is_a_clear_error(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("this is not sqlite" * 100)
-    with pytest.raises(sqlite3.DatabaseError, match="notes.db"):
+    with pytest.raises(sqlite3.DatabaseError, match=r"notes\.db"):
         await ArticleStore.open(path)

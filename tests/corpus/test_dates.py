@@ -1,0 +1,51 @@
+"""Date normalisation: full dates only, local date of offset datetimes, never invented."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from corpus.dates import normalize_date
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-06-01", "2026-06-01"),
+        ("2026-06-01T08:30:00+02:00", "2026-06-01"),
+        ("2026-06-01T23:30:00-07:00", "2026-06-01"),
+        ("2019-11-19T13:03:00.000Z", "2019-11-19"),
+        ("2022/06/13", "2022-06-13"),
+        ("June 1, 2026", "2026-06-01"),
+        ("1 June 2026", "2026-06-01"),
+        ("Tue, 01 Jun 2026 10:00:00 GMT", "2026-06-01"),
+        ("Sun, 31 May 2026 23:00:00 -0500", "2026-05-31"),
+        ("06/13/2022", "2022-06-13"),
+        ("13.06.2022", "2022-06-13"),
+        ("Published: June 1, 2026 10:00 a.m. ET", "2026-06-01"),
+        ("20220613", "2022-06-13"),
+    ],
+)
+def test_full_dates_are_normalised(value: str, expected: str) -> None:
+    assert normalize_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "   ", "2026-13-45", "2020-02-30", "2022", "June", "June 2026", "2026-06",
+     "Monday", "3 hours ago", "None", "null", "12", "01/06/2026", "not a date", "0001-01-01"],
+)
+def test_incomplete_impossible_or_ambiguous_dates_are_none(value: str) -> None:
+    assert normalize_date(value) is None
+
+
+@pytest.mark.parametrize("value", [None, 20260601, 1.5, ["2026-06-01"], {"date": "x"}])
+def test_non_strings_are_none(value: object) -> None:
+    assert normalize_date(value) is None
+
+
+def test_date_and_datetime_objects() -> None:
+    assert normalize_date(date(2026, 6, 1)) == "2026-06-01"
+    tz = timezone(timedelta(hours=2))
+    assert normalize_date(datetime(2026, 6, 1, 0, 30, tzinfo=tz)) == "2026-06-01"

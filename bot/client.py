@@ -1,0 +1,201 @@
+"""NewsBot: the discord.py client.
+
+It loads the cogs, syncs commands only when asked, handles every app-command error in one
+place, and keeps a heartbeat file fresh for container health checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.admin import CorpusCog
+from bot.cogs.ask import AskCog
+from bot.cogs.common import Interaction, report_error
+from bot.cogs.sources import SourcesCog
+from bot.config import Settings
+from bot.fetch import URLFetcher
+from bot.service import AnswerService
+
+log = logging.getLogger(__name__)
+
+# newsdesk never joins voice: silence discord.py's start-up warnings about voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
+class NewsTree(app_commands.CommandTree["NewsBot"]):
+    """The command tree, with the one app-command error handler."""
+
+    async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
+        """Answer (ephemerally, acknowledged or not), log the details, tell the user little."""
+        await report_error(interaction, error)
+
+
+def _touch(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{time.time():.0f}\n", encoding="utf-8")
+
+
+class NewsBot(commands.Bot):
+    """The Discord front end of newsdesk.
+
+    Parameters
+    ----------
+    service
+        The answer service (``None`` only for ``newsdesk sync``, which never answers).
+    settings
+        The settings; ``dev_guild_id`` makes `setup_hook` sync the commands to that guild.
+    serving
+        False for ``newsdesk sync``: no start-up sync and no heartbeat.
+    """
+
+    def __init__(
+        self,
+        service: AnswerService | None,
+        settings: Settings,
+        *,
+        serving: bool = True,
+        fetcher: URLFetcher | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=NewsTree,
+            **options,
+        )
+        self._service = service
+        self.settings = settings
+        self.serving = serving
+        self.fetcher = fetcher or URLFetcher(
+            max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout
+        )
+        self.synced_to: list[int] = []
+        self._heartbeat: asyncio.Task[None] | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} serving={self.serving}>"
+
+    def attach(self, service: AnswerService) -> None:
+        """Give the bot its answer service (after login, before connecting)."""
+        self._service = service
+
+    @property
+    def service(self) -> AnswerService:
+        """Return the answer service; raises RuntimeError in sync-only mode."""
+        if self._service is None:
+            raise RuntimeError("this NewsBot was built without an AnswerService")
+        return self._service
+
+    async def load_cogs(self) -> None:
+        """Add the command cogs (idempotent)."""
+        for cog in (AskCog(self), SourcesCog(self), CorpusCog(self)):
+            if self.get_cog(cog.qualified_name) is None:
+                await self.add_cog(cog)
+
+    async def setup_hook(self) -> None:
+        """Load the cogs, sync to the dev guild if set, start the heartbeat (once, after login).
+
+        Commands are synced here only when a development guild is configured, and at most
+        once per process: never in ``on_ready``, which fires again after every reconnect.
+        """
+        await self.load_cogs()
+        if not self.serving:
+            return
+        guild_id = self.settings.dev_guild_id
+        if guild_id is not None and guild_id not in self.synced_to:
+            await self.sync_guild(guild_id)
+        if self.settings.heartbeat_file is not None:
+            self._heartbeat = asyncio.create_task(
+                self._beat(self.settings.heartbeat_file), name="newsdesk-heartbeat"
+            )
+
+    async def sync_guild(self, guild_id: int) -> list[app_commands.AppCommand]:
+        """Copy the global commands to one guild and sync them there (instant for testing)."""
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        try:
+            synced = await self.tree.sync(guild=guild)
+        except discord.Forbidden:
+            log.warning(
+                "could not sync commands to guild %s: invite the bot there with the "
+                "applications.commands scope", guild_id,
+            )
+            return []
+        except discord.HTTPException as error:
+            log.warning("could not sync commands to guild %s: %s", guild_id, error)
+            return []
+        self.synced_to.append(guild_id)
+        log.info("synced %d commands to guild %s", len(synced), guild_id)
+        return synced
+
+    def gateway_alive(self) -> bool:
+        """Return True while the gateway is open and heartbeats are acknowledged."""
+        ws = self.ws
+        return (
+            not self.is_closed()
+            and ws is not None
+            and ws.open
+            and math.isfinite(self.latency)
+        )
+
+    async def _beat(self, path: Path) -> None:
+        """Refresh ``path`` every ``heartbeat_interval`` seconds while the gateway is alive."""
+        while not self.is_closed():
+            if self.gateway_alive():
+                try:
+                    await asyncio.to_thread(_touch, path)
+                except OSError as error:
+                    log.warning("cannot write heartbeat file %s: %s", path, error)
+            await asyncio.sleep(self.settings.heartbeat_interval)
+
+    async def on_ready(self) -> None:
+        """Log the connection (fires again after reconnects; never syncs)."""
+        user = self.user
+        log.info("ready: connected as %s (id %s) to %d guilds",
+                 user, user.id if user else "?", len(self.guilds))
+
+    async def close(self) -> None:
+        """Stop the heartbeat (removing its file), then close the Discord connection."""
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
+            self._heartbeat = None
+            if self.settings.heartbeat_file is not None:
+                with contextlib.suppress(OSError):
+                    await asyncio.to_thread(self.settings.heartbeat_file.unlink, missing_ok=True)
+        await super().close()
+
+
+class ShardedNewsBot(NewsBot, commands.AutoShardedBot):
+    """NewsBot over discord.py's AutoShardedBot, for bots in very many guilds."""
+
+    def gateway_alive(self) -> bool:
+        """Return True while every shard's connection is open."""
+        return (
+            not self.is_closed()
+            and bool(self.shards)
+            and all(not shard.is_closed() for shard in self.shards.values())
+            and math.isfinite(self.latency)
+        )
+
+
+def create_bot(
+    service: AnswerService | None, settings: Settings, **options: Any
+) -> NewsBot:
+    """Build a NewsBot, or a ShardedNewsBot when ``settings.sharded`` is set."""
+    cls = ShardedNewsBot if settings.sharded else NewsBot
+    return cls(service, settings, **options)

@@ -1,0 +1,272 @@
+"""/sources (the articles this server can search) and /article (one article's details)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.common import (
+    NO_MENTIONS,
+    Interaction,
+    defer,
+    followup,
+    report_error,
+    scopes_for,
+    send_ephemeral,
+)
+from bot.discord_render import (
+    FIELD_VALUE_LIMIT,
+    SEPARATOR,
+    EmbedSpec,
+    Field,
+    Text,
+    choice_name,
+    fit_embed,
+    usable_url,
+)
+from corpus.models import StoredArticle
+from corpus.store import SHARED_SCOPE
+from retrieval.types import Document
+
+if TYPE_CHECKING:
+    from bot.client import NewsBot
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+OPENING_CHARS = 1200
+NOT_FOUND = "No article with that title here. Pick one from the list, or see /sources."
+
+
+def _meta(article: StoredArticle) -> str:
+    corpus = "shared" if article.scope == SHARED_SCOPE else "this server"
+    return SEPARATOR.join([
+        article.source or "unknown publisher",
+        article.published or "date unknown",
+        f"{article.sentence_count} sentences",
+        corpus,
+        f"id {article.article_id}",
+    ])
+
+
+def sources_embed(articles: list[StoredArticle], page: int, heading: str) -> dict[str, Any]:
+    """Render one page of the article list (fields: title, then metadata and URL)."""
+    pages = max(1, -(-len(articles) // PAGE_SIZE))
+    shown = articles[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    spec = EmbedSpec(
+        title=Text(heading),
+        footer=f"page {page + 1} of {pages}{SEPARATOR}{len(articles)} articles, newest first",
+        fields=[
+            Field(Text(a.title or "untitled"),
+                  Text(_meta(a), url=usable_url(a.url, FIELD_VALUE_LIMIT // 2)))
+            for a in shown
+        ],
+    )
+    return fit_embed(spec)
+
+
+class ArticleListView(discord.ui.View):
+    """Previous / Next pages of an article list; only the one who asked can page."""
+
+    def __init__(
+        self, articles: list[StoredArticle], heading: str, *, asker_id: int, timeout: float
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.articles = articles
+        self.heading = heading
+        self.asker_id = asker_id
+        self.page = 0
+        self.message: discord.WebhookMessage | None = None
+        self._update_buttons()
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages."""
+        return max(1, -(-len(self.articles) // PAGE_SIZE))
+
+    def embed(self) -> discord.Embed:
+        """Render the current page."""
+        return discord.Embed.from_dict(sources_embed(self.articles, self.page, self.heading))
+
+    def _update_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+
+    async def interaction_check(self, interaction: Interaction) -> bool:
+        """Only the person who ran /sources may page."""
+        if interaction.user.id == self.asker_id:
+            return True
+        await send_ephemeral(interaction, "Only the person who ran /sources can page this list.")
+        return False
+
+    async def _show(self, interaction: Interaction) -> None:
+        self._update_buttons()
+        await interaction.response.edit_message(
+            embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS
+        )
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
+        """Show the previous page."""
+        self.page = max(0, self.page - 1)
+        await self._show(interaction)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary)
+    async def next(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
+        """Show the next page."""
+        self.page = min(self.pages - 1, self.page + 1)
+        await self._show(interaction)
+
+    async def on_timeout(self) -> None:
+        """Disable paging when the view expires."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as error:
+                log.debug("could not disable buttons: %s", error)
+
+    async def on_error(
+        self, interaction: Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        """Route button failures to the one error handler."""
+        await report_error(interaction, error)
+
+
+def title_choices(
+    documents: list[Document], current: str, *, limit: int = 25
+) -> list[app_commands.Choice[str]]:
+    """Build autocomplete choices (value: the article id) for titles containing ``current``."""
+    needle = current.casefold().strip()
+    choices = []
+    for document in documents:
+        title = document.title or "untitled"
+        if needle and needle not in title.casefold():
+            continue
+        label = f"{title}{SEPARATOR}{document.source}" if document.source else title
+        choices.append(app_commands.Choice(name=choice_name(label), value=str(document.doc_id)))
+        if len(choices) >= limit:
+            break
+    return choices
+
+
+def find_document(documents: list[Document], wanted: str) -> Document | None:
+    """Find the document picked by autocomplete (its id) or, failing that, by title."""
+    text = wanted.strip()
+    if text.isdigit():
+        for document in documents:
+            if document.doc_id == int(text):
+                return document
+    folded = text.casefold()
+    exact = [d for d in documents if (d.title or "").casefold() == folded]
+    if exact:
+        return exact[0]
+    partial = [d for d in documents if folded and folded in (d.title or "").casefold()]
+    return partial[0] if partial else None
+
+
+def article_embed(document: Document, stored: StoredArticle | None) -> dict[str, Any]:
+    """Render one article's metadata and opening sentences as an embed dict."""
+    opening: list[str] = []
+    for sentence in document.sentences:
+        if opening and sum(len(s) + 1 for s in opening) + len(sentence.text) > OPENING_CHARS:
+            break
+        opening.append(sentence.text)
+    fields = [
+        Field(Text("Publisher"), Text(document.source or "unknown"), inline=True),
+        Field(Text("Published"), Text(document.published or "date unknown"), inline=True),
+        Field(Text("Sentences"), Text(str(len(document.sentences))), inline=True),
+    ]
+    if stored is not None and stored.authors:
+        fields.append(Field(Text("Authors"), Text(", ".join(stored.authors)), inline=True))
+    corpus = "shared" if document.scope == SHARED_SCOPE else "this server"
+    fields.append(Field(Text("Corpus"), Text(f"{corpus} (id {document.doc_id})"), inline=True))
+    if document.partial:
+        fields.append(Field(Text("Excerpt"), Text("The source is paywalled or truncated.")))
+    spec = EmbedSpec(
+        title=Text(document.title or "untitled"),
+        url=document.url,
+        description=Text(" ".join(opening)),
+        fields=fields,
+        footer="Ask about it with /ask",
+    )
+    return fit_embed(spec)
+
+
+class SourcesCog(commands.Cog):
+    """/sources and /article."""
+
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="sources", description="List the articles this server can search, newest first"
+    )
+    @app_commands.describe(query="Only articles whose title or publisher contains this")
+    async def sources(
+        self, interaction: Interaction, query: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
+        """List the searchable articles, ten a page, newest first."""
+        if not await defer(interaction, ephemeral=True):
+            return
+        articles = await self.bot.service.store.list_articles(scopes=scopes_for(interaction))
+        heading = "Articles you can ask about"
+        if query:
+            needle = query.casefold()
+            articles = [
+                a for a in articles
+                if needle in (a.title or "").casefold() or needle in (a.source or "").casefold()
+            ]
+            heading = f"Articles matching “{query}”"
+        if not articles:
+            text = "No articles match that." if query else "No articles are indexed here yet."
+            await followup(interaction, content=text, ephemeral=True)
+            return
+        view = ArticleListView(
+            articles, heading, asker_id=interaction.user.id,
+            timeout=self.bot.settings.view_timeout,
+        )
+        view.message = await followup(interaction, embed=view.embed(), view=view, ephemeral=True)
+
+    @sources.autocomplete("query")
+    async def query_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer titles containing what was typed (the title itself is the value)."""
+        documents = self.bot.service.visible_documents(scopes_for(interaction))
+        needle = current.casefold().strip()
+        titles = [d.title for d in documents if d.title and needle in d.title.casefold()]
+        return [
+            app_commands.Choice(name=choice_name(t), value=t) for t in titles if len(t) <= 100
+        ][:25]
+
+    @app_commands.command(name="article", description="Show one article's details and opening")
+    @app_commands.describe(title="The article's title (pick from the list)")
+    async def article(
+        self, interaction: Interaction, title: app_commands.Range[str, 1, 300]
+    ) -> None:
+        """Show an article's headline, publisher, date, link and opening sentences."""
+        documents = self.bot.service.visible_documents(scopes_for(interaction))
+        document = find_document(documents, title)
+        if document is None:
+            await send_ephemeral(interaction, NOT_FOUND)
+            return
+        if not await defer(interaction):
+            return
+        stored = await self.bot.service.store.get_article(document.doc_id)
+        embed = discord.Embed.from_dict(article_embed(document, stored))
+        await followup(interaction, embed=embed)
+
+    @article.autocomplete("title")
+    async def title_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer titles this server can see, newest first."""
+        return title_choices(self.bot.service.visible_documents(scopes_for(interaction)), current)
+

@@ -1,0 +1,172 @@
+"""``newsdesk run`` (the Discord bot) and ``newsdesk sync`` (upload the slash commands)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
+import aiohttp
+import discord
+import discord.gateway
+import discord.http
+import yarl
+
+from bot.client import create_bot
+from bot.config import Settings
+from bot.service import AnswerService
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+AUTHENTICATION_FAILED = 4004  # gateway close code for a bad token
+
+MISSING_TOKEN = (
+    "newsdesk: DISCORD_TOKEN is not set: put the bot token in the environment or in a .env "
+    "file (see README, 'Run it on Discord')"
+)
+REJECTED_TOKEN = (
+    "newsdesk: Discord rejected the token in DISCORD_TOKEN (401 Unauthorized): copy it again "
+    "from the Developer Portal (Bot > Reset Token)"
+)
+
+
+class _UsageError(Exception):
+    """A configuration problem reported as one line and exit status 2."""
+
+
+def _token(settings: Settings) -> str | None:
+    secret = settings.discord_token
+    value = secret.get_secret_value().strip() if secret is not None else ""
+    return value or None
+
+
+def point_discord_at(settings: Settings) -> None:
+    """Send discord.py's REST calls and gateway connection to the configured bases.
+
+    Only when ``DISCORD_API_BASE`` / ``DISCORD_GATEWAY_URL`` are set (tests point them at a
+    fake Discord on 127.0.0.1); unset, discord.py's defaults are left untouched.
+    """
+    if settings.discord_api_base:
+        base = settings.discord_api_base.rstrip("/")
+        if yarl.URL(base).scheme not in {"http", "https"}:
+            raise _UsageError("newsdesk: DISCORD_API_BASE must be an http(s) URL")
+        discord.http.Route.BASE = base
+    if settings.discord_gateway_url:
+        gateway = yarl.URL(settings.discord_gateway_url)
+        if gateway.scheme not in {"ws", "wss"}:
+            raise _UsageError("newsdesk: DISCORD_GATEWAY_URL must be a ws(s) URL")
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run ``newsdesk run`` or ``newsdesk sync``; returns the exit status.
+
+    A missing or rejected token is one line on stderr and status 2. SIGTERM and Ctrl-C
+    close the Discord connection and the database, and give status 0.
+    """
+    token = _token(settings)
+    if token is None:
+        _say(MISSING_TOKEN)
+        return EXIT_USAGE
+    try:
+        point_discord_at(settings)
+        if args.command == "sync":
+            return _run_async(_sync(args, settings, token))
+        return _run_async(_serve(args, settings, token))
+    except _UsageError as error:
+        _say(str(error))
+        return EXIT_USAGE
+    except discord.LoginFailure:
+        _say(REJECTED_TOKEN)
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        _say("newsdesk: Discord refused an intent newsdesk asked for")
+        return EXIT_USAGE
+    except discord.ConnectionClosed as error:
+        if error.code == AUTHENTICATION_FAILED:
+            _say(REJECTED_TOKEN)
+            return EXIT_USAGE
+        _say(f"newsdesk: Discord closed the connection (code {error.code})")
+        return EXIT_FAILED
+    except (aiohttp.ClientError, discord.GatewayNotFound) as error:
+        _say(f"newsdesk: cannot reach Discord ({type(error).__name__})")
+        return EXIT_FAILED
+
+
+def _say(line: str, *, error: bool = True) -> None:
+    """Write one line for the operator (stderr for problems, stdout for results)."""
+    stream = sys.stderr if error else sys.stdout
+    stream.write(line + "\n")
+    stream.flush()
+
+
+def _run_async(main: Coroutine[Any, Any, int]) -> int:
+    return asyncio.run(main)
+
+
+def _install_stop_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: no handlers
+            loop.add_signal_handler(number, stop.set)
+
+
+async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> int:
+    """Log in, open the service, connect, and run until closed or SIGTERM/SIGINT arrives.
+
+    A bad token fails at login, before the database is touched.
+    """
+    stop = asyncio.Event()
+    _install_stop_handlers(stop)
+    options: dict[str, Any] = {}
+    if getattr(args, "guild_ready_timeout", None) is not None:
+        options["guild_ready_timeout"] = args.guild_ready_timeout
+    bot = create_bot(None, settings, **options)
+    service: AnswerService | None = None
+    try:
+        async with bot:
+            await bot.login(token)
+            service = await AnswerService.open(settings)
+            bot.attach(service)
+            log.info("serving %d articles from %s", len(service.documents), settings.db)
+            if stop.is_set():
+                return EXIT_OK
+            running = asyncio.create_task(bot.connect(), name="newsdesk-discord")
+            stopping = asyncio.create_task(stop.wait(), name="newsdesk-stop")
+            done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if running in done:
+                stopping.cancel()
+                running.result()
+                return EXIT_OK
+            log.info("stopping: closing the Discord connection and the database")
+            await bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+        return EXIT_OK
+    finally:
+        if service is not None:
+            await service.close()
+        log.info("stopped")
+
+
+async def _sync(args: argparse.Namespace, settings: Settings, token: str) -> int:
+    bot = create_bot(None, settings, serving=False)
+    async with bot:
+        await bot.login(token)
+        if args.guild is not None:
+            synced = await bot.sync_guild(args.guild)
+            if not synced:
+                _say(f"newsdesk: could not sync to guild {args.guild} (see the log)")
+                return EXIT_FAILED
+            _say(f"synced {len(synced)} commands to guild {args.guild}", error=False)
+        else:
+            commands = await bot.tree.sync()
+            _say(f"synced {len(commands)} commands globally "
+                 "(Discord may take up to an hour to show changes)", error=False)
+    return EXIT_OK

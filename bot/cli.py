@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from bot.service import AnswerService, IngestReport
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_TOP_K = 25
+TOO_LONG = "That took too long to answer; please try a more specific question."
 
 
 def _iso_date(text: str) -> date:
@@ -33,18 +37,42 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (want YYYY-MM-DD): {text!r}") from None
 
 
+def _top_k(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_TOP_K:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_TOP_K}, not {value}")
+    return value
+
+
+def _version() -> str:
+    try:
+        return metadata.version("newsdesk")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, help="database file (default: $NEWSDESK_DB or "
-                        "the per-user data directory)")
-    common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help="database file (default: $NEWSDESK_DB or the per-user data "
+                        "directory)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log progress to stderr")
 
     parser = argparse.ArgumentParser(
         prog="newsdesk",
         description="Answer questions about news articles with cited passages.",
         parents=[common],
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", parents=[common], help="add articles to the corpus",
@@ -56,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="answer one question",
                               description="Print the best passage and its source.")
     ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
-    ask.add_argument("--top-k", type=int, default=None, help="hits to show (default 3)")
+    ask.add_argument("--top-k", type=_top_k, default=None, help="hits to show, 1-25 (default 3)")
     ask.add_argument("--source", help="only articles from this publisher")
     ask.add_argument("--since", type=_iso_date, help="only articles published on/after YYYY-MM-DD")
     ask.add_argument("--guild", help="also search this Discord guild's own articles")
@@ -80,12 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
-    if args.db is not None:
+    if getattr(args, "db", None) is not None:
         overrides["db"] = args.db
     return Settings(**overrides)
 
 
 def _print_report(report: IngestReport) -> None:
+    if not report.read_anything and not report.skipped:
+        print("found no articles to read: no files with a known suffix "
+              "(.txt .md .json .jsonl .ndjson .html .htm .xml .rss .atom, or .gz of these)")
     print(
         f"added {report.added}, updated {report.updated}, "
         f"already stored {report.duplicates}, skipped {len(report.skipped)} "
@@ -126,7 +157,11 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
             print("newsdesk ask: give a question, or --jsonl to read them from stdin",
                   file=sys.stderr)
             return EXIT_USAGE
-        answer = await service.answer(args.question, **options)
+        try:
+            answer = await service.answer(args.question, **options)
+        except TimeoutError:
+            print(TOO_LONG, file=sys.stderr)
+            return EXIT_FAILED
         if args.json:
             print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
         else:
@@ -142,21 +177,36 @@ async def _ask_jsonl(service: AnswerService, options: dict[str, Any]) -> int:
         if not text:
             continue
         question_id: Any = number
-        question = text
+        question: str | None = text
+        error: str | None = None
         if text.startswith("{"):
+            question_id, question, error = _question_record(text, number)
+        if question is None:
+            print(f"stdin line {number}: {error}", file=sys.stderr)
+            result = {"id": question_id, "question": None, "answer": None, "alternatives": [],
+                      "query_terms": [], "reason": "invalid_input", "error": error}
+        else:
             try:
-                record = json.loads(text)
-            except json.JSONDecodeError as error:
-                print(f"stdin line {number}: invalid JSON ({error.msg})", file=sys.stderr)
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("question"), str):
-                print(f"stdin line {number}: want an object with a string 'question' field",
-                      file=sys.stderr)
-                continue
-            question_id, question = record.get("id", number), record["question"]
-        answer = await service.answer(question, **options)
-        print(json.dumps(answer_to_json(answer, question_id), ensure_ascii=False), flush=True)
+                result = answer_to_json(await service.answer(question, **options), question_id)
+            except TimeoutError:
+                result = {"id": question_id, "question": question, "answer": None,
+                          "alternatives": [], "query_terms": [], "reason": "timeout"}
+        print(json.dumps(result, ensure_ascii=False), flush=True)
     return EXIT_OK
+
+
+def _question_record(text: str, number: int) -> tuple[Any, str | None, str | None]:
+    """``(id, question, error)`` from one JSON line of ``ask --jsonl`` input."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        return number, None, f"invalid JSON ({error.msg} at column {error.colno})"
+    if not isinstance(record, dict):
+        return number, None, "want a JSON object with a string 'question' field"
+    question_id = record.get("id", number)
+    if not isinstance(record.get("question"), str):
+        return question_id, None, "field 'question' is missing or not a string"
+    return question_id, record["question"], None
 
 
 async def _articles(args: argparse.Namespace, settings: Settings) -> int:
@@ -179,9 +229,12 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
     async with await AnswerService.open(settings) as service:
         stats = await service.store.stats()
     print(f"database   {stats.path} (schema v{stats.schema_version})")
-    print(f"articles   {stats.articles} from {stats.sources} publishers")
+    print(f"articles   {stats.articles} from {_plural(stats.sources, 'publisher')}")
     print(f"sentences  {stats.sentences}")
-    print(f"published  {stats.oldest or 'unknown'} .. {stats.newest or 'unknown'}")
+    if stats.oldest:
+        print(f"published  {stats.oldest} .. {stats.newest}")
+    else:
+        print("published  dates unknown")
     print(f"questions  {stats.questions} asked, {stats.unanswered} without an answer")
     return EXIT_OK
 
@@ -210,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"newsdesk: setting NEWSDESK_{field.upper()}: {problem['msg']}",
                   file=sys.stderr)
         return EXIT_USAGE
-    _configure_logging(settings, args.verbose, args.command)
+    _configure_logging(settings, getattr(args, "verbose", False), args.command)
     handlers = {"ingest": _ingest, "ask": _ask, "articles": _articles, "stats": _stats}
     try:
         if args.command == "console":
@@ -224,7 +277,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdesk: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        print(file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away: stop quietly, like other Unix tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 async def _console(settings: Settings) -> int:

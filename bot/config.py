@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +22,7 @@ class Settings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(
+        str_strip_whitespace=True,
         env_prefix="NEWSDESK_",
         env_file=".env",
         env_file_encoding="utf-8",
@@ -44,7 +46,10 @@ class Settings(BaseSettings):
     sharded: bool = Field(False, description="use discord.py's AutoShardedBot")
     fetch_max_bytes: int = Field(5_000_000, gt=0, description="largest page fetched for ingest")
     fetch_timeout: float = Field(15.0, gt=0, description="seconds for one URL fetch")
-    log_level: str = Field("INFO", description="logging level")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "WARNING", description="logging level (INFO for run and sync unless set)"
+    )
+    question_log: bool = Field(True, description="keep a log of questions for stats")
     heartbeat_file: Path | None = Field(None, description="touched while the gateway is alive")
     heartbeat_interval: float = Field(
         15.0, gt=0, le=300, description="seconds between heartbeat-file refreshes"
@@ -62,3 +67,8 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = Field(
         None, validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "discord_gateway_url")
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value

@@ -37,7 +37,7 @@ async def run_console(service: AnswerService, *, prompt: str = "newsdesk> ") -> 
     while True:
         try:
             line = await asyncio.to_thread(input, prompt if interactive else "")
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):
             if interactive:
                 print()
             return 0
@@ -59,7 +59,7 @@ async def run_console(service: AnswerService, *, prompt: str = "newsdesk> ") -> 
         try:
             answer = await service.answer(command)
         except TimeoutError:
-            print("That took too long; please try a more specific question.")
+            print("That took too long to answer; please try a more specific question.")
             continue
         print(render_plain(answer, bold=bold))
         print()

@@ -12,6 +12,7 @@ ABSTAIN_MESSAGES = {
     "no_terms": "Please ask about a specific topic: that question has no searchable words.",
     "empty_corpus": "No articles are indexed yet: add some with `newsdesk ingest PATH`.",
     "no_match": "No relevant passage found: the articles don't seem to cover that.",
+    "filtered_out": "No articles match those filters (publisher or date); try without them.",
 }
 
 

@@ -107,3 +107,65 @@ def test_bad_setting_names_the_variable(db_path, value):
                             text=True, env=env, check=False)
     assert result.returncode == 2
     assert "NEWSDESK_TOP_K" in result.stderr
+
+
+def test_top_level_db_option_is_honoured(tmp_path):
+    db = tmp_path / "top.db"
+    env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
+    env["HOME"] = str(tmp_path / "home")
+    result = subprocess.run([sys.executable, "-m", "bot", "--db", str(db), "stats"],
+                            capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"database   {db}" in result.stdout
+    assert db.exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "26", "many"])
+def test_top_k_out_of_range_is_refused(db_path, value):
+    result = newsdesk("ask", "--top-k", value, "bridge", db=db_path)
+    assert result.returncode == 2
+    assert "--top-k" in result.stderr
+
+
+def test_filters_that_exclude_everything_say_so(db_path):
+    result = newsdesk("ask", "--source", "Nowhere Daily", "treaty", db=db_path)
+    assert result.stdout.startswith("No articles match those filters")
+    partial_name = newsdesk("ask", "--source", "hill", "treaty", db=db_path)
+    assert "The Hill" in partial_name.stdout
+
+
+def test_search_timeout_is_a_message_not_a_traceback(db_path):
+    env = {**os.environ, "NEWSDESK_DB": str(db_path), "NEWSDESK_SEARCH_TIMEOUT": "0.000000001"}
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "treaty"], capture_output=True,
+                            text=True, env=env, check=False)
+    assert result.returncode == 1
+    assert "took too long" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_jsonl_keeps_one_output_line_per_input_line(db_path):
+    stdin = '{"id": "bad"}\n{broken\n{"id": 7, "question": "treaty"}\n'
+    result = newsdesk("ask", "--jsonl", db=db_path, stdin=stdin)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["id"], line["reason"]) for line in lines] == [
+        ("bad", "invalid_input"), (2, "invalid_input"), (7, None)]
+    assert "stdin line 2: invalid JSON" in result.stderr
+
+
+def test_bad_log_level_is_refused(db_path):
+    env = {**os.environ, "NEWSDESK_DB": str(db_path), "NEWSDESK_LOG_LEVEL": "LOUD"}
+    result = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True,
+                            text=True, env=env, check=False)
+    assert result.returncode == 2
+    assert "NEWSDESK_LOG_LEVEL" in result.stderr
+
+
+def test_output_into_a_closed_pipe_is_quiet(db_path, tiny_corpus):
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    env = {**os.environ, "NEWSDESK_DB": str(db_path)}
+    result = subprocess.run(
+        f"{sys.executable} -m bot articles | head -n 1", shell=True, capture_output=True,
+        text=True, env=env, check=False,
+    )
+    assert result.stdout.count("\n") == 1
+    assert "Traceback" not in result.stderr

@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     articles = commands.add_parser("articles", parents=[common], help="list stored articles")
     articles.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     commands.add_parser("stats", parents=[common], help="corpus and question counts")
+    commands.add_parser("health", parents=[common],
+                        help="exit 0 when the database opens and the bot's heartbeat is fresh")
 
     run = commands.add_parser("run", parents=[common], help="run the Discord bot")
     run.add_argument("--guild-ready-timeout", type=float, default=2.0, help=argparse.SUPPRESS)
@@ -268,6 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "console":
             return asyncio.run(_console(settings))
+        if args.command == "health":
+            from bot.health import health_command
+
+            return health_command(settings)
         if args.command in {"run", "sync"}:
             from bot.runner import run_command
 

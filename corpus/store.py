@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol, Self
+from urllib.parse import urlsplit
 
 import aiosqlite
 
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 SHARED_SCOPE = "shared"
 BUSY_TIMEOUT_MS = 10_000
+_OPENING_CHARS = 200
+_MIN_OPENING_CHARS = 20
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
 UpsertStatus = Literal["added", "updated", "skipped"]
@@ -85,10 +88,36 @@ class StoreStats:
 def content_hash(article: Article) -> str:
     """SHA-256 hex digest of the article's title and body (the dedupe key within a scope)."""
     digest = hashlib.sha256()
-    digest.update((article.title or "").encode("utf-8"))
+    digest.update((article.title or "").encode("utf-8", "surrogatepass"))
     digest.update(b"\x00")
-    digest.update(article.body.encode("utf-8"))
+    digest.update(article.body.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def _same_opening(old: str, new: str) -> bool:
+    """True when two bodies start with the same text (at least `_MIN_OPENING_CHARS`)."""
+    length = min(len(old), len(new), _OPENING_CHARS)
+    return length >= _MIN_OPENING_CHARS and old[:length] == new[:length]
+
+
+def _clean(text: str) -> str:
+    """``text`` with lone surrogates replaced, so SQLite can store it as UTF-8."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _clean_optional(text: str | None) -> str | None:
+    return None if text is None else _clean(text)
+
+
+def _is_site_root(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in {"", "/"} and not parts.query
+
+
+async def _user_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -149,9 +178,7 @@ class ArticleStore:
         self._db = db
 
     async def _migrate(self, db: aiosqlite.Connection) -> None:
-        async with db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        current = int(row[0]) if row else 0
+        current = await _user_version(db)
         if current > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
                 f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
@@ -160,7 +187,16 @@ class ArticleStore:
             if number <= current:
                 continue
             log.info("migrating %s to schema version %d", self.path, number)
-            await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            try:
+                await db.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.OperationalError:
+                # another process may have applied it between our read and our write lock
+                if db.in_transaction:
+                    await db.rollback()
+                if await _user_version(db) < number:
+                    raise
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -201,19 +237,17 @@ class ArticleStore:
         digest = content_hash(article)
         async with self._write_lock:
             db = self.db
-            existing = await self._one(
-                "SELECT id FROM articles WHERE scope = ? AND content_hash = ?", (scope, digest)
-            )
-            if existing is not None:
-                return UpsertResult("skipped", int(existing[0]))
-            old = None
-            if article.url:
-                old = await self._one(
-                    "SELECT id FROM articles WHERE scope = ? AND url = ? ORDER BY id LIMIT 1",
-                    (scope, article.url),
-                )
+            # the checks run inside the write transaction, so a second process writing the
+            # same article at the same moment cannot slip in between check and insert
             await db.execute("BEGIN IMMEDIATE")
             try:
+                existing = await self._one(
+                    "SELECT id FROM articles WHERE scope = ? AND content_hash = ?", (scope, digest)
+                )
+                if existing is not None:
+                    await db.rollback()
+                    return UpsertResult("skipped", int(existing[0]))
+                old = await self._earlier_version(article, scope)
                 if old is not None:
                     await db.execute("DELETE FROM articles WHERE id = ?", (old[0],))
                 cursor = await db.execute(
@@ -222,15 +256,15 @@ class ArticleStore:
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         scope,
-                        article.title,
-                        article.url,
-                        article.source,
-                        article.published,
-                        json.dumps(list(article.authors)),
-                        article.body,
+                        _clean_optional(article.title),
+                        _clean_optional(article.url),
+                        _clean_optional(article.source),
+                        _clean_optional(article.published),
+                        _clean(json.dumps(list(article.authors))),
+                        _clean(article.body),
                         digest,
                         int(article.partial),
-                        article.origin,
+                        _clean(article.origin),
                         _now(),
                     ),
                 )
@@ -239,7 +273,7 @@ class ArticleStore:
                     'INSERT INTO sentences (article_id, position, paragraph, start, "end", text)'
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     [
-                        (article_id, s.position, s.paragraph, s.start, s.end, s.text)
+                        (article_id, s.position, s.paragraph, s.start, s.end, _clean(s.text))
                         for s in sentences
                     ],
                 )
@@ -249,6 +283,30 @@ class ArticleStore:
                 await db.rollback()
                 raise
         return UpsertResult("updated" if old is not None else "added", article_id)
+
+    async def _earlier_version(self, article: Article, scope: str) -> sqlite3.Row | None:
+        """The stored article that ``article`` is a new version of, if any.
+
+        Same URL is not enough: feeds and pages whose canonical URL is the site's home page
+        share one URL across different stories. An earlier version has the same URL (not a
+        bare site root) and the same title or the same opening text.
+        """
+        if not article.url or _is_site_root(article.url):
+            return None
+        async with self.db.execute(
+            "SELECT id, title, substr(body, 1, ?) AS head FROM articles"
+            " WHERE scope = ? AND url = ? ORDER BY id",
+            (_OPENING_CHARS, scope, article.url),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        title = (article.title or "").strip().casefold()
+        head = article.body[:_OPENING_CHARS]
+        for row in rows:
+            if (title and (row["title"] or "").strip().casefold() == title) or _same_opening(
+                row["head"], head
+            ):
+                return row
+        return None
 
     async def remove_article(self, article_id: int, *, scope: str) -> bool:
         """Delete one article of ``scope`` and its sentences; True when something was removed."""
@@ -272,7 +330,7 @@ class ArticleStore:
         async with self._write_lock:
             await self.db.execute(
                 "INSERT INTO questions (asked_at, scope, query, answered) VALUES (?, ?, ?, ?)",
-                (_now(), scope, query, int(answered)),
+                (_now(), scope, _clean(query), int(answered)),
             )
             await self.db.commit()
 

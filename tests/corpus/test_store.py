@@ -121,3 +121,63 @@ async def test_not_a_database_is_a_clear_error(tmp_path):
     path.write_text("this is not sqlite" * 100)
     with pytest.raises(sqlite3.DatabaseError, match=r"notes\.db"):
         await ArticleStore.open(path)
+
+
+async def test_different_stories_sharing_one_url_are_all_kept(db_path):
+    stories = [
+        replace(ARTICLE, title=f"Story {i}", body=f"Story number {i} happened today")
+        for i in range(3)
+    ]
+    async with ArticleStore(db_path) as store:
+        results = [await store.upsert(s, sentences_of(s.body)) for s in stories]
+        assert [r.status for r in results] == ["added"] * 3
+        assert (await store.stats()).articles == 3
+
+
+async def test_site_root_url_never_identifies_an_article(db_path):
+    first = replace(ARTICLE, url="https://news.example/", body="First story text")
+    second = replace(first, body="Second story text")  # same title, same root URL
+    async with ArticleStore(db_path) as store:
+        await store.upsert(first, sentences_of(first.body))
+        assert (await store.upsert(second, sentences_of(second.body))).status == "added"
+
+
+async def test_same_url_and_same_opening_is_an_update_even_with_a_new_title(db_path):
+    retitled = replace(ARTICLE, title="Bridge reopens (updated)",
+                       body=ARTICLE.body + ". More detail")
+    async with ArticleStore(db_path) as store:
+        await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        result = await store.upsert(retitled, sentences_of(retitled.body))
+        assert result.status == "updated"
+        assert (await store.stats()).articles == 1
+
+
+async def test_lone_surrogates_do_not_crash_hashing(db_path):
+    odd = replace(ARTICLE, title="Bad \ud800 title", url=None)
+    async with ArticleStore(db_path) as store:
+        assert (await store.upsert(odd, sentences_of(odd.body))).status == "added"
+
+
+async def test_two_connections_writing_the_same_article_at_once(db_path):
+    import asyncio
+
+    async with ArticleStore(db_path) as first, ArticleStore(db_path) as second:
+        results = await asyncio.gather(
+            *(store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+              for store in (first, second, first, second))
+        )
+        assert sorted(r.status for r in results) == ["added", "skipped", "skipped", "skipped"]
+        assert (await first.stats()).articles == 1
+
+
+async def test_concurrent_first_opens_migrate_once(tmp_path):
+    import asyncio
+
+    path = tmp_path / "fresh.db"
+    stores = await asyncio.gather(*(ArticleStore.open(path) for _ in range(6)))
+    try:
+        versions = {(await s.stats()).schema_version for s in stores}
+    finally:
+        for store in stores:
+            await store.close()
+    assert versions == {SCHEMA_VERSION}

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import math
 import os
 import sqlite3
 import sys
@@ -193,8 +194,16 @@ async def _ask_jsonl(service: AnswerService, options: dict[str, Any]) -> int:
             except TimeoutError:
                 result = {"id": question_id, "question": question, "answer": None,
                           "alternatives": [], "query_terms": [], "reason": "timeout"}
-        print(json.dumps(result, ensure_ascii=False), flush=True)
+        print(json.dumps(_finite(result), ensure_ascii=False), flush=True)
     return EXIT_OK
+
+
+def _finite(result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` with a non-finite float ``id`` (NaN, Infinity) given as a string."""
+    question_id = result.get("id")
+    if isinstance(question_id, float) and not math.isfinite(question_id):
+        return {**result, "id": str(question_id)}
+    return result
 
 
 def _question_record(text: str, number: int) -> tuple[Any, str | None, str | None]:
@@ -259,6 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = _settings(args)
+    except UnicodeDecodeError as error:
+        print(f"newsdesk: .env is not UTF-8 text ({error.reason} at byte {error.start})",
+              file=sys.stderr)
+        return EXIT_USAGE
     except ValidationError as error:
         for problem in error.errors():
             field = ".".join(str(part) for part in problem["loc"])

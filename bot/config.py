@@ -23,6 +23,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         str_strip_whitespace=True,
+        allow_inf_nan=False,
         env_prefix="NEWSDESK_",
         env_file=".env",
         env_file_encoding="utf-8",

@@ -161,8 +161,18 @@ class ArticleStore:
     async def connect(self) -> None:
         """Connect, set WAL and busy timeout, and apply pending migrations."""
         if self.path != ":memory:":
-            await asyncio.to_thread(Path(self.path).parent.mkdir, parents=True, exist_ok=True)
-        db = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                await asyncio.to_thread(Path(self.path).parent.mkdir, parents=True, exist_ok=True)
+            except OSError as error:
+                raise sqlite3.DatabaseError(
+                    f"{self.path}: cannot create its folder ({error.strerror})"
+                ) from error
+            if await asyncio.to_thread(Path(self.path).is_dir):
+                raise sqlite3.DatabaseError(f"{self.path}: is a folder, not a database file")
+        try:
+            db = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as error:
+            raise sqlite3.DatabaseError(f"{self.path}: cannot open ({error})") from error
         try:
             db.row_factory = aiosqlite.Row
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

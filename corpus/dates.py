@@ -13,8 +13,22 @@ from dateutil import parser as dateutil_parser
 _DEFAULT_A = datetime(2000, 1, 1)
 _DEFAULT_B = datetime(2001, 2, 2)
 _LABEL = re.compile(r"^(?:published|updated|posted|last\s+modified|date)(?:\s+on)?\s*:?\s*", re.I)
-_AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
+_MONTH_NAME = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b", re.I
+)
+# A year 1800-2299 standing alone: not a zone offset (-0500) or part of a time (10:30).
+_FOUR_DIGIT_YEAR = re.compile(
+    r"(?<![\d:])(?<!\s[+-])(?<!\d[+-])(?<!^[+-])(?:1[89]|2[0-2])\d{2}(?![\d:])"
+)
+# All-numeric dates read only in unambiguous shapes; what may follow is a time and a zone.
+_TIME_TAIL = r"(?:$|[T\s,]+\d)"
+_YEAR_FIRST = re.compile(rf"^\d{{4}}([-/.])\d{{1,2}}\1\d{{1,2}}{_TIME_TAIL}")
+_COMPACT = re.compile(r"^\d{8}(?:T?\d{4}(?:\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_DAY_MONTH = re.compile(rf"^(\d{{1,2}})([-/.])(\d{{1,2}})\2\d{{4}}{_TIME_TAIL}")
+_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*")
 _MIN_YEAR, _MAX_YEAR = 1800, 2200
+_MAX_DATE_CHARS = 100  # longer strings are prose, not a date field
 
 
 def normalize_date(value: object) -> str | None:
@@ -33,9 +47,13 @@ def normalize_date(value: object) -> str | None:
         The calendar date as written, in the string's own time zone: an offset datetime
         keeps its local date (``...T00:30+02:00`` stays on that day). ``None`` when the
         value is empty, unparseable, impossible (``2026-13-45``), lacks a year, month or
-        day (``"2022"``, ``"June 2026"``: nothing is filled in), is an all-numeric form that
-        could be read day-first or month-first (``"01/06/2026"``), or lies outside the
-        years 1800-2200. Never raises.
+        day (``"2022"``, ``"June 2026"``: nothing is filled in), or lies outside the years
+        1800-2200. Nothing is guessed: an all-numeric date is read only as ``YYYY-MM-DD``,
+        ``YYYY/MM/DD``, ``YYYY.MM.DD``, ``YYYYMMDD``, or day and month with a 4-digit year
+        when only one order is possible (``13/06/2022``, ``06/13/2022``); ``1/2/3``,
+        ``01/06/2026`` and any 2-digit year (``1/2/03``, ``June 1, 26``) give ``None``.
+        A date with a month name needs a 4-digit year. Strings over 100 characters give
+        ``None``. Never raises.
     """
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -43,14 +61,11 @@ def normalize_date(value: object) -> str | None:
         return value.isoformat()
     if not isinstance(value, str):
         return None
-    text = _LABEL.sub("", value.strip()).strip()
-    if not text or not any(ch.isdigit() for ch in text):
+    text = _SEPARATORS.sub(" ", _LABEL.sub("", value.strip())).strip()
+    if not text or len(text) > _MAX_DATE_CHARS or not any(ch.isdigit() for ch in text):
         return None
-    ambiguous = _AMBIGUOUS_NUMERIC.match(text)
-    if ambiguous:
-        first, second = int(ambiguous.group(1)), int(ambiguous.group(2))
-        if first != second and first <= 12 and second <= 12:
-            return None
+    if not _unambiguous(text):
+        return None
     first_parse = _parse(text, _DEFAULT_A)
     second_parse = _parse(text, _DEFAULT_B)
     if first_parse is None or second_parse is None or first_parse != second_parse:
@@ -60,6 +75,19 @@ def normalize_date(value: object) -> str | None:
     return first_parse.isoformat()
 
 
+def _unambiguous(text: str) -> bool:
+    """Return whether ``text`` can name only one date (see `normalize_date`)."""
+    if _MONTH_NAME.search(text):
+        return bool(_FOUR_DIGIT_YEAR.search(text))
+    if _YEAR_FIRST.match(text) or _COMPACT.match(text):
+        return True
+    day_month = _DAY_MONTH.match(text)
+    if day_month is None:
+        return False
+    first, second = int(day_month.group(1)), int(day_month.group(3))
+    return first == second or first > 12 or second > 12
+
+
 def _parse(text: str, default: datetime) -> date | None:
     """Parse ``text`` with ``default`` for missing parts; ``None`` when dateutil refuses it."""
     try:
@@ -67,6 +95,6 @@ def _parse(text: str, default: datetime) -> date | None:
             # Unknown zone names ("ET") only drop the offset; the local date is what we keep.
             warnings.simplefilter("ignore")
             parsed = dateutil_parser.parse(text, default=default)
-    except (ValueError, OverflowError, TypeError, LookupError):
+    except (ValueError, ArithmeticError, TypeError, LookupError):  # decimal errors too
         return None
     return parsed.date() if isinstance(parsed, datetime) else None

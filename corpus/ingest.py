@@ -4,14 +4,20 @@ One code path: `read_articles` reads each file's bytes and hands them to
 `read_article_bytes`, which picks a reader by file suffix (then by content type):
 
 =====================  ========================================================
-``.txt`` ``.md``       one article; optional ``---`` front matter (`readers.text`)
+``.txt`` ``.md``       one article; optional ``---`` (or ``+++``) front matter
 ``.json``              an object, a list, or a list under ``articles``/``items``
-``.jsonl`` ``.ndjson`` one object a line; a bad line is a `Skip` with its number
+``.jsonl`` ``.ndjson`` an object (or a list of objects) a line; a bad line is a
+                       `Skip` with its number
 ``.html`` ``.htm``     one page, main text by trafilatura (`readers.html`)
 ``.xml`` ``.rss``      RSS / Atom / RDF feeds, one article per entry
 ``.atom`` ``.rdf``
 ``.gz``                any of the above, gzip-compressed (``articles.jsonl.gz``)
 =====================  ========================================================
+
+No input stops an ingest: binary data, special files (FIFOs, sockets, devices: never
+opened for reading), unreadable or vanished files and any unexpected error inside a reader
+each become a `Skip` naming the file (and line), and reading goes on with the next one.
+Every string yielded is valid Unicode that encodes as UTF-8.
 """
 
 from __future__ import annotations
@@ -21,18 +27,23 @@ import gzip
 import io
 import logging
 import os
+import stat
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path, PurePath
 
 from corpus.models import Article, Skip
-from corpus.readers.encoding import decode_bytes
+from corpus.readers.common import describe_error
+from corpus.readers.encoding import decode_bytes, looks_binary
 from corpus.readers.feeds import read_feed
 from corpus.readers.html import read_html
 from corpus.readers.records import read_json, read_jsonl
+from corpus.readers.repair import sanitize_unicode
 from corpus.readers.text import read_text
 
-__all__ = ["SUPPORTED_SUFFIXES", "read_article_bytes", "read_articles"]
+__all__ = ["BINARY", "NO_KNOWN_FILES", "SUPPORTED_SUFFIXES", "read_article_bytes",
+           "read_articles"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +66,8 @@ _KIND_BY_TYPE = {
 SUPPORTED_SUFFIXES = tuple(_KIND_BY_SUFFIX)
 MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+BINARY = "not a text file (looks binary)"
+NO_KNOWN_FILES = "no files with a known suffix"
 
 
 def read_articles(path: str | Path) -> Iterator[Article | Skip]:
@@ -71,8 +84,13 @@ def read_articles(path: str | Path) -> Iterator[Article | Skip]:
     ------
     Article or Skip
         Articles in file order. A file with an unsupported suffix, a record without text,
-        a bad JSON line or an unreadable file gives a `Skip` saying where and why; reading
-        goes on with the next record or file.
+        a bad JSON line, a binary file, a file that is not a regular file (a FIFO, socket or
+        device: never opened for reading, so it cannot block), a file that vanished or is
+        not readable ("permission denied") gives a `Skip` saying where and why; so does any
+        unexpected error inside one file's reader ("could not be read: ValueError: ...").
+        Reading always goes on with the next record or file. A directory holding no file
+        with a supported suffix (an empty one, say) gives one
+        ``Skip(directory, "no files with a known suffix")``.
 
     Raises
     ------
@@ -82,11 +100,19 @@ def read_articles(path: str | Path) -> Iterator[Article | Skip]:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(errno.ENOENT, "no such file or directory", str(path))
-    if path.is_dir():
-        for file in _files_under(path):
-            yield from _read_file(file)
+    if not path.is_dir():
+        yield from _read_file(path)
         return
-    yield from _read_file(path)
+    problems: list[Skip] = []
+    files = _files_under(path, problems)
+    yield from problems
+    found_article = False
+    for file in files:
+        for item in _read_file(file):
+            found_article = found_article or isinstance(item, Article)
+            yield item
+    if not found_article and not any(file.suffix.lower() in _KIND_BY_SUFFIX for file in files):
+        yield Skip(origin=_display(path), reason=NO_KNOWN_FILES)
 
 
 def read_article_bytes(
@@ -98,7 +124,9 @@ def read_article_bytes(
     ----------
     data
         The raw bytes; text is decoded by BOM, then the ``charset`` of ``content_type``,
-        then an in-document declaration, then UTF-8, then a legacy fallback.
+        then an in-document declaration, then UTF-8, then a legacy charset (see
+        `corpus.readers.encoding.decode_bytes`). Binary data (an executable, an image,
+        random bytes) is one ``Skip("not a text file (looks binary)")``.
     filename
         Its name; the suffix chooses the reader (as in `read_articles`) and the name is the
         articles' ``origin``. ``page.html.gz`` is decompressed and read as ``page.html``.
@@ -111,9 +139,19 @@ def read_article_bytes(
     Yields
     ------
     Article or Skip
-        As `read_articles`; an unsupported type is one `Skip` naming the suffix.
+        As `read_articles`: an unsupported type is one `Skip` naming the suffix, and an
+        unexpected error in a reader is a `Skip` ("could not be read: ...") after the
+        articles read before it. Every string yielded can be encoded as UTF-8.
     """
-    yield from _dispatch(data, name=filename, origin=filename, content_type=content_type, url=url)
+    origin = sanitize_unicode(filename)
+    items = _dispatch(data, name=filename, origin=origin, content_type=content_type, url=url)
+    try:
+        for item in items:
+            yield _encodable(item)
+    except Exception as error:  # one broken input must never stop the whole ingest
+        log.warning("could not read %s: %s", origin, describe_error(error))
+        log.debug("traceback for %s", origin, exc_info=True)
+        yield Skip(origin=origin, reason=f"could not be read: {describe_error(error)}")
 
 
 def _dispatch(
@@ -134,6 +172,9 @@ def _dispatch(
             return
         stem = name[:-3] if name.lower().endswith(".gz") else PurePath(name).stem
         yield from _dispatch(inner, name=stem, origin=origin, content_type=None, url=url)
+        return
+    if looks_binary(data):
+        yield Skip(origin=origin, reason=BINARY)
     elif kind == "html":
         yield from read_html(data, origin=origin, content_type=content_type, url=url)
     elif kind == "feed":
@@ -145,6 +186,23 @@ def _dispatch(
     else:
         text = decode_bytes(data, content_type)
         yield from read_text(text, origin=origin, markdown=kind == "markdown")
+
+
+def _encodable(item: Article | Skip) -> Article | Skip:
+    """Return ``item`` with every string made encodable as UTF-8 (lone surrogates replaced)."""
+    if isinstance(item, Skip):
+        return replace(item, origin=sanitize_unicode(item.origin),
+                       reason=sanitize_unicode(item.reason))
+    return replace(
+        item,
+        title=None if item.title is None else sanitize_unicode(item.title),
+        body=sanitize_unicode(item.body),
+        url=None if item.url is None else sanitize_unicode(item.url),
+        source=None if item.source is None else sanitize_unicode(item.source),
+        published=None if item.published is None else sanitize_unicode(item.published),
+        authors=tuple(sanitize_unicode(author) for author in item.authors),
+        origin=sanitize_unicode(item.origin),
+    )
 
 
 def _kind_of(name: str, content_type: str | None, data: bytes) -> str | None:
@@ -192,24 +250,73 @@ def _gunzip(data: bytes) -> bytes | str:
     return inner
 
 
-def _files_under(root: Path) -> list[Path]:
+def _files_under(root: Path, problems: list[Skip]) -> list[Path]:
     """Return the non-hidden files below ``root``, sorted by path components.
 
-    Hidden directories are not entered and symbolic links to directories not followed.
+    Hidden directories are not entered and symbolic links to directories not followed. A
+    directory that cannot be listed is added to ``problems`` as a `Skip`.
     """
+    def note(error: OSError) -> None:
+        where = _display(Path(error.filename)) if error.filename else _display(root)
+        problems.append(Skip(origin=where, reason=_os_error_reason(error)))
+
     files: list[Path] = []
-    for directory, subdirectories, names in os.walk(root):
+    for directory, subdirectories, names in os.walk(root, onerror=note):
         subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
         files.extend(Path(directory, name) for name in names if not name.startswith("."))
     return sorted(files, key=lambda path: path.relative_to(root).parts)
 
 
 def _read_file(path: Path) -> Iterator[Article | Skip]:
-    """Read one file's bytes and dispatch them; an unreadable file is a `Skip`."""
+    """Read one file's bytes and dispatch them; anything but a readable regular file is a Skip."""
+    origin = _display(path)
     try:
-        data = path.read_bytes()
+        data = _read_regular_file(path)
     except OSError as error:
-        yield Skip(origin=str(path), reason=f"cannot read file: {error.strerror or error}")
+        yield Skip(origin=origin, reason=_os_error_reason(error))
         return
-    log.debug("reading %s (%d bytes)", path, len(data))
+    if isinstance(data, str):
+        yield Skip(origin=origin, reason=data)
+        return
+    log.debug("reading %s (%d bytes)", origin, len(data))
     yield from read_article_bytes(data, filename=str(path))
+
+
+def _read_regular_file(path: Path) -> bytes | str:
+    """Return the bytes of a regular file, or why it is not one (a FIFO, socket, device ...).
+
+    The type is checked before opening and again on the open descriptor, which is opened
+    non-blocking, so a FIFO swapped in between cannot block the ingest.
+    """
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        return _not_regular(status.st_mode)
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            return _not_regular(status.st_mode)
+        return stream.read()
+
+
+def _not_regular(mode: int) -> str:
+    """Return the Skip reason for a file of type ``mode`` that is not a regular file."""
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"))
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    return f"not a regular file: {kind}"
+
+
+def _os_error_reason(error: OSError) -> str:
+    """Return a short Skip reason for an error opening or reading a file."""
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, FileNotFoundError):
+        return "file vanished before it could be read (or is a broken link)"
+    return f"cannot read file: {error.strerror or error}"
+
+
+def _display(path: Path) -> str:
+    """Return ``path`` as text that can be shown and stored (undecodable bytes as U+FFFD)."""
+    return sanitize_unicode(str(path))

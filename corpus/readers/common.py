@@ -18,6 +18,17 @@ _URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|www\.)", re.I)
 _BY_PREFIX = re.compile(r"^(?:by|written by|von|par|por)\s+", re.I)
 _TRUNCATED_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])$")
 _MAX_TITLE_CHARS = 300
+_MAX_ERROR_CHARS = 200
+_BLANK_PROBE_CHARS = 200
+
+
+def describe_error(error: BaseException) -> str:
+    """Return ``"ExceptionType: message"`` for a Skip reason, the message cut to 200 chars."""
+    message = " ".join(str(error).split())
+    if len(message) > _MAX_ERROR_CHARS:
+        message = message[:_MAX_ERROR_CHARS].rstrip() + "…"
+    name = type(error).__name__
+    return f"{name}: {message}" if message else name
 
 
 def clean_str(value: object) -> str | None:
@@ -37,16 +48,21 @@ def clean_str(value: object) -> str | None:
 def clean_url(value: object, base: str | None = None) -> str | None:
     """Return an absolute ``http``/``https`` URL, resolving a relative one against ``base``.
 
-    Anything else (``javascript:``, ``mailto:``, a bare word, a non-string) gives ``None``.
+    Anything else (``javascript:``, ``mailto:``, a bare word, a malformed URL such as
+    ``https://x.exa]mple/`` or a port out of range, a non-string) gives ``None``.
     """
     text = clean_str(value)
     if text is None or " " in text:
         return None
-    if base is not None:
-        text = urljoin(base, text)
-    elif text.startswith("//"):
-        text = "https:" + text
-    parts = urlsplit(text)
+    try:
+        if base is not None:
+            text = urljoin(base, text)
+        elif text.startswith("//"):
+            text = "https:" + text
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    except ValueError:  # "Invalid IPv6 URL", bad port
+        return None
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         return None
     return text
@@ -85,11 +101,18 @@ def first_value(record: dict[str, object], keys: Iterable[str]) -> object:
     """Return the first value under ``keys`` that is not empty (``None``, ``""``, ``[]``)."""
     for key in keys:
         value = record.get(key)
-        if isinstance(value, str) and clean_str(value) is None:
+        if isinstance(value, str) and _is_blank(value):
             continue
         if value not in (None, "", [], {}):
             return value
     return None
+
+
+def _is_blank(value: str) -> bool:
+    """Return whether ``clean_str(value)`` is ``None``, normalising only a prefix of long text."""
+    if len(value) > _BLANK_PROBE_CHARS and clean_str(value[:_BLANK_PROBE_CHARS]) is not None:
+        return False
+    return clean_str(value) is None
 
 
 def build_article(

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import feedparser
 
 from corpus.models import Article, Skip
-from corpus.readers.common import build_article, clean_str
+from corpus.readers.common import build_article, clean_str, describe_error
+from corpus.readers.encoding import decode_bytes
 from corpus.readers.markup import fragment_to_text
+
+log = logging.getLogger(__name__)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,12}));")
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 _DATE_KEYS = ("published", "issued", "created", "updated", "dc_date", "date")
@@ -25,10 +32,14 @@ def read_feed(
     ``title``, ``link``, the publication date as written in the feed (the entry's local
     date, not feedparser's UTC conversion), and ``author`` / ``authors`` are used; the
     source is the entry's ``<source>`` title, else the feed's title. An entry's origin is
-    ``"origin#N"`` (1-based).
+    ``"origin#N"`` (1-based). The entry's text goes through the same clean-up as every body
+    (boilerplate, paywall prompts, trailing "Subscribe now" / "Read more" links); link-only
+    blocks of its HTML are dropped. An unexpected error in one entry is a `Skip` for it.
     """
-    headers = {"content-type": content_type} if content_type else None
-    parsed: Any = feedparser.parse(data, response_headers=headers)
+    parsed: Any = feedparser.parse(
+        _as_clean_utf8(data, content_type),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+    )
     entries = list(parsed.get("entries") or [])
     if not entries:
         problem = parsed.get("bozo_exception")
@@ -37,16 +48,52 @@ def read_feed(
         return
     feed_title = clean_str((parsed.get("feed") or {}).get("title"))
     for number, entry in enumerate(entries, start=1):
-        source = entry.get("source") or {}
-        yield build_article(
-            title=entry.get("title"),
-            body=_entry_text(entry),
-            origin=f"{origin}#{number}",
-            url=entry.get("link"),
-            source=clean_str(source.get("title")) or feed_title,
-            published=next((entry[key] for key in _DATE_KEYS if entry.get(key)), None),
-            authors=entry.get("authors") or entry.get("author"),
-        )
+        where = f"{origin}#{number}"
+        try:
+            yield _entry_article(entry, origin=where, feed_title=feed_title)
+        except Exception as error:  # one broken entry must not stop the rest of the feed
+            log.warning("could not read %s: %s", where, describe_error(error))
+            log.debug("traceback for %s", where, exc_info=True)
+            yield Skip(origin=where, reason=f"could not be read: {describe_error(error)}")
+
+
+def _as_clean_utf8(data: bytes, content_type: str | None) -> bytes:
+    """Return the feed re-encoded as UTF-8, decoded the way every other input is.
+
+    feedparser's own decoding raises on a declared charset the bytes do not match and
+    trusts a wrong declaration; decoding here (see `decode_bytes`) avoids both. The XML
+    declaration is rewritten to say UTF-8, and numeric character references to code points
+    that cannot exist (``&#1114112;``, surrogates, NUL), on which feedparser raises, become
+    U+FFFD.
+    """
+    text = _XML_DECLARATION.sub("", decode_bytes(data, content_type), count=1)
+    text = _CHARACTER_REFERENCE.sub(_valid_reference, text)
+    return ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8", "replace")
+
+
+def _valid_reference(match: re.Match[str]) -> str:
+    """Return a numeric character reference unchanged, or ``&#65533;`` if it is invalid."""
+    digits = match.group(1) or match.group(2)
+    code = int(digits, 16) if match.group(1) else int(digits)
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return "&#65533;"
+    return match.group(0)
+
+
+def _entry_article(
+    entry: Mapping[str, Any], *, origin: str, feed_title: str | None
+) -> Article | Skip:
+    """Build the `Article` of one feed entry (its text cleaned like any other body)."""
+    source = entry.get("source") or {}
+    return build_article(
+        title=entry.get("title"),
+        body=_entry_text(entry),
+        origin=origin,
+        url=entry.get("link"),
+        source=clean_str(source.get("title")) or feed_title,
+        published=next((entry[key] for key in _DATE_KEYS if entry.get(key)), None),
+        authors=entry.get("authors") or entry.get("author"),
+    )
 
 
 def _entry_text(entry: Mapping[str, Any]) -> str:

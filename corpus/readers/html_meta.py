@@ -133,7 +133,7 @@ def _json_ld_articles(tree: etree._Element) -> Iterator[dict[str, object]]:
     for script in tree.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # invalid, too deep, or an over-long integer
             continue
         stack: list[object] = [data]
         while stack:

@@ -30,6 +30,10 @@ _CELLS = frozenset({"td", "th", "cell"})
 _PRESERVED = frozenset({"pre"})
 _WHITESPACE = re.compile(r"\s+")
 _MAX_DEPTH = 300
+_LINK_BLOCKS = ("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "footer", "aside", "section",
+                "figure", "figcaption", "dd", "dt")
+_MAX_LINK_WORDS = 12
+_NON_WORD = re.compile(r"[\W_]+")
 _LINE, _PARAGRAPH = 1, 2
 
 
@@ -132,14 +136,38 @@ def element_to_text(element: etree._Element) -> str:
 
 
 def fragment_to_text(markup: str) -> str:
-    """Return the text of an HTML fragment (a feed entry's content, a JSON ``html`` field)."""
+    """Return the text of an HTML fragment (a feed entry's content, a JSON ``html`` field).
+
+    Blocks that are nothing but a short link ("Subscribe now", "Read more", a related
+    headline) are dropped: in an entry's content they are calls to action or navigation.
+    """
     if not markup.strip():
         return ""
     try:
         root = html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
         return markup
+    _drop_link_only_blocks(root)
     return element_to_text(root)
+
+
+def _drop_link_only_blocks(root: etree._Element) -> None:
+    """Remove each block or line under ``root`` whose whole text is a short link's text.
+
+    Short: at most ``_MAX_LINK_WORDS`` words, not ending a sentence with ``.``, ``!`` or
+    ``?`` ("Read the report here." is kept).
+    """
+    for element in list(root.iter(*_LINK_BLOCKS)):
+        if element is root or element.getparent() is None:
+            continue
+        text = " ".join(element.text_content().split())
+        if not text or len(text.split()) > _MAX_LINK_WORDS:
+            continue
+        if text.endswith((".", "!", "?")) and not text.endswith(".."):
+            continue
+        links = " ".join(link.text_content() for link in element.iter("a"))
+        if links.strip() and _NON_WORD.sub("", links) == _NON_WORD.sub("", text):
+            element.drop_tree()
 
 
 def looks_like_html(text: str) -> bool:

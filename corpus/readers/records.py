@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from typing import TypedDict
 
 from corpus.models import Article, Skip
-from corpus.readers.common import NO_TEXT, build_article, first_value
+from corpus.readers.common import NO_TEXT, build_article, describe_error, first_value
 from corpus.readers.html import read_html
 from corpus.readers.markup import fragment_to_text, looks_like_html
+
+log = logging.getLogger(__name__)
+_MAX_INT_DIGITS = 4000
 
 
 class RawRecord(TypedDict, total=False):
@@ -51,42 +55,85 @@ def read_json(text: str, *, origin: str) -> Iterator[Article | Skip]:
 
     A list may sit under ``articles``, ``items``, ``entries``, ``data`` ... or be the only
     list of objects in the top-level object. List items have origin ``"origin#N"``
-    (1-based). Invalid JSON gives one `Skip` with the error and its line.
+    (1-based). Invalid JSON (also: nested too deeply) gives one `Skip` with the error and
+    its line; an unexpected error in one record is a `Skip` for that record only.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        yield Skip(origin=origin, reason=f"invalid JSON: {error.msg}", line=error.lineno)
+    data = _loads(text)
+    if isinstance(data, Skip):
+        yield Skip(origin=origin, reason=data.reason, line=data.line)
         return
     records = _records_of(data)
     if records is None:
         yield Skip(origin=origin, reason="no article records in JSON")
         return
     if isinstance(data, dict) and records == [data]:
-        yield from read_record(data, origin=origin)
+        yield from _guarded(data, origin=origin)
         return
     if not records:
         yield Skip(origin=origin, reason="no article records in JSON")
     for number, record in enumerate(records, start=1):
-        yield from read_record(record, origin=f"{origin}#{number}")
+        yield from _guarded(record, origin=f"{origin}#{number}")
 
 
 def read_jsonl(text: str, *, origin: str) -> Iterator[Article | Skip]:
-    r"""Yield one article per line of JSON Lines; a bad line is a `Skip` with its number.
+    r"""Yield the articles of JSON Lines: an object, or a list of objects, on each line.
 
-    Blank lines are ignored; lines are split on ``"\\n"`` only (JSON strings may hold a raw
-    U+2028). Every other line is still read after a bad one.
+    Blank lines are ignored; lines are split on ``"\n"`` only (JSON strings may hold a raw
+    U+2028). A bad line (invalid JSON, not an object or a list of objects, no text, or any
+    unexpected error) is a `Skip` with its line number, and every other line is still read.
+    The records of a list on one line share that line number; a list item's `Skip` names
+    the item (``"item 2: no text extracted"``).
     """
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            reason = f"invalid JSON: {error.msg} (column {error.colno})"
-            yield Skip(origin=origin, reason=reason, line=number)
-            continue
-        yield from read_record(record, origin=origin, line=number)
+        record = _loads(line, column=True)
+        if isinstance(record, Skip):
+            yield Skip(origin=origin, reason=record.reason, line=number)
+        elif isinstance(record, list) and any(isinstance(item, dict) for item in record):
+            for index, item in enumerate(record, start=1):
+                for result in _guarded(item, origin=origin, line=number):
+                    yield (Skip(origin=origin, reason=f"item {index}: {result.reason}",
+                                line=number) if isinstance(result, Skip) else result)
+        else:
+            yield from _guarded(record, origin=origin, line=number)
+
+
+def _loads(text: str, *, column: bool = False) -> object:
+    """Parse JSON; on failure return a `Skip` (origin left empty) with the reason and line.
+
+    Integers too long for Python's 4300-digit limit become floats (``inf``) instead of an
+    error: no article field is a number, so the record is still read.
+    """
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except json.JSONDecodeError as error:
+        where = f" (column {error.colno})" if column else ""
+        return Skip(origin="", reason=f"invalid JSON: {error.msg}{where}",
+                    line=None if column else error.lineno)
+    except RecursionError:
+        return Skip(origin="", reason="invalid JSON: nested too deeply")
+    except ValueError as error:
+        return Skip(origin="", reason=f"invalid JSON: {describe_error(error)}")
+
+
+def _parse_int(digits: str) -> int | float:
+    """Return a JSON integer as ``int``, or as ``float`` when it has over 4000 digits."""
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else float(digits)
+
+
+def _guarded(
+    record: object, *, origin: str, line: int | None = None
+) -> Iterator[Article | Skip]:
+    """`read_record`, with any unexpected error turned into a `Skip` for this record."""
+    try:
+        items = list(read_record(record, origin=origin, line=line))
+    except Exception as error:  # one bad record must not stop the rest of the file
+        log.warning("could not read %s: %s", origin, describe_error(error))
+        log.debug("traceback for %s", origin, exc_info=True)
+        items = [Skip(origin=origin, reason=f"could not be read: {describe_error(error)}",
+                      line=line)]
+    yield from items
 
 
 def read_record(
@@ -155,12 +202,19 @@ def _records_of(data: object) -> list[object] | None:
 
 
 def _text_of(value: object) -> str:
-    """Return a text field as plain text: strings as-is (HTML rendered), lists joined."""
-    if isinstance(value, list):
-        return "\n\n".join(_text_of(item) for item in value)
-    if not isinstance(value, str):
-        return ""
-    return fragment_to_text(value) if looks_like_html(value) else value
+    """Return a text field as plain text: strings as-is (HTML rendered), lists joined.
+
+    Nested lists are flattened without recursion, however deep; non-strings are ignored.
+    """
+    strings: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, str):
+            strings.append(fragment_to_text(item) if looks_like_html(item) else item)
+    return "\n\n".join(strings)
 
 
 def _name_of(value: object) -> object:

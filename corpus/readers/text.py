@@ -9,8 +9,17 @@ from corpus.boilerplate import normalize_text
 from corpus.models import Article, Skip
 from corpus.readers.common import NO_TEXT, build_article
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# YAML front matter between "---" lines (closed by "---" or "..."), or TOML between "+++".
+_FRONT_MATTER = re.compile(
+    r"\A(?:---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)|\+\+\+[ \t]*\n(?P<toml>.*?)\n\+\+\+)"
+    r"[ \t]*(?:\n|\Z)",
+    re.S,
+)
+_OPENING = re.compile(r"\A(---|\+\+\+)[ \t]*(?:\n|\Z)")
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+_TOML_KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*=\s*(.*)$")
+_RULE_LINE = re.compile(r"^[ \t]*(?:[-*_=+~#][ \t]*){3,}$", re.M)
+UNCLOSED_FRONT_MATTER = "front matter opened on line 1 is never closed"
 _LIST_ITEM = re.compile(r"^[ \t]*-[ \t]+(.*)$")
 _MAX_TITLE_LINE = 300
 _SENTENCE_END = (".", "!", "?", ":", ";", '"', "\u201d", "\u2019", "'", ")", "]")
@@ -42,14 +51,27 @@ def read_text(text: str, *, origin: str, markdown: bool = False) -> Iterator[Art
     line is too long for a headline, has no title. Markdown links keep their text and
     emphasis, heading and bullet markers are removed. Hard-wrapped lines inside a paragraph
     are joined (Markdown: always; plain text: when the line does not end a sentence and is
-    long or followed by a lower-case word).
+    long or followed by a lower-case word). Lines that are only a rule (``---``, ``***``,
+    ``===``) are dropped.
+
+    TOML front matter between ``+++`` lines (``title = "..."``) is read the same way. A file
+    that opens front matter (``---`` or ``+++`` then a ``key: value`` line) and never
+    closes it is one ``Skip("front matter opened on line 1 is never closed")``: where its
+    metadata ends cannot be known, and its keys must not be indexed as body text. A first
+    ``---`` line followed by prose is a rule, dropped like any other.
     """
     text = normalize_text(text)
     fields: dict[str, object] = {}
     match = _FRONT_MATTER.match(text)
     if match:
-        fields = parse_front_matter(match.group(1))
+        yaml_block = match.group("yaml")
+        fields = (parse_front_matter(yaml_block) if yaml_block is not None
+                  else parse_front_matter(match.group("toml"), toml=True))
         text = text[match.end():].strip("\n")
+    elif _opens_front_matter(text):
+        yield Skip(origin=origin, reason=UNCLOSED_FRONT_MATTER, line=1)
+        return
+    text = _RULE_LINE.sub("", text).strip("\n")
     title = _field(fields, "title")
     if title is None and (not match or text.lstrip().startswith("#")):
         title, text = _split_title(text)
@@ -68,21 +90,22 @@ def read_text(text: str, *, origin: str, markdown: bool = False) -> Iterator[Art
     )
 
 
-def parse_front_matter(block: str) -> dict[str, object]:
+def parse_front_matter(block: str, *, toml: bool = False) -> dict[str, object]:
     """Parse a small YAML subset: ``key: value``, quoted values, ``[a, b]`` and ``- item`` lists.
 
     Keys are kept as written; values are strings or lists of strings. Lines that fit none
-    of these forms are ignored.
+    of these forms are ignored. With ``toml``, pairs are ``key = value`` instead.
     """
     fields: dict[str, object] = {}
     current: str | None = None
+    key_value = _TOML_KEY_VALUE if toml else _KEY_VALUE
     for line in block.split("\n"):
         item = _LIST_ITEM.match(line)
-        if item and current is not None:
+        if item and current is not None and not toml:
             values = fields.get(current)
             fields[current] = [*(values if isinstance(values, list) else []), _unquote(item[1])]
             continue
-        pair = _KEY_VALUE.match(line)
+        pair = key_value.match(line)
         if not pair:
             continue
         current, raw = pair[1], pair[2].strip()
@@ -91,6 +114,16 @@ def parse_front_matter(block: str) -> dict[str, object]:
         else:
             fields[current] = _unquote(raw) if raw else []
     return fields
+
+
+def _opens_front_matter(text: str) -> bool:
+    """Return whether ``text`` starts a front-matter block: a ``---``/``+++`` line, then a key."""
+    opening = _OPENING.match(text)
+    if opening is None:
+        return False
+    following = text[opening.end():].lstrip("\n").split("\n", 1)[0]
+    pattern = _TOML_KEY_VALUE if opening.group(1) == "+++" else _KEY_VALUE
+    return bool(pattern.match(following))
 
 
 def _field(fields: dict[str, object], name: str) -> object:

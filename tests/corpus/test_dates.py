@@ -49,3 +49,44 @@ def test_date_and_datetime_objects() -> None:
     assert normalize_date(date(2026, 6, 1)) == "2026-06-01"
     tz = timezone(timedelta(hours=2))
     assert normalize_date(datetime(2026, 6, 1, 0, 30, tzinfo=tz)) == "2026-06-01"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026.06.01", "2026-06-01"),
+        ("2026-6-1", "2026-06-01"),
+        ("2026/06/01 10:00", "2026-06-01"),
+        ("20220613T101010Z", "2022-06-13"),
+        ("01-Jun-2026", "2026-06-01"),
+        ("Jun 1st, 2026", "2026-06-01"),
+        ("05/05/2022", "2022-05-05"),
+        ("31/12/2025", "2025-12-31"),
+        ("12/31/2025", "2025-12-31"),
+        ("1 June 2026 | 10:30 BST", "2026-06-01"),
+    ],
+)
+def test_unambiguous_dates_are_read(value: str, expected: str) -> None:
+    assert normalize_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1/2/3",  # the tester's case: once read as 2003-01-02
+        "1/2/03", "01/02/03", "3.4.5", "26-06-01", "01.06.26", "12/03/2026", "03/12/2026",
+        "1-2-2026", "June 1, 26", "1 Jun 26", "Sun, 31 May 26 23:00:00 -0500", "1717200000",
+        "2026 6", "6/2026", "1/2",
+    ],
+)
+def test_ambiguous_numeric_dates_and_two_digit_years_are_none(value: str) -> None:
+    assert normalize_date(value) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Tue,9" + "9" * 60 + " 01 Jun 2026 10:00:00 GMT", "Tue, 01 Jun 2026 10:00:" + "9" * 60,
+     "June 1, 2026 " + "x" * 200],
+)
+def test_pathological_strings_give_none_without_raising(value: str) -> None:
+    assert normalize_date(value) is None

@@ -679,3 +679,79 @@ def test_reads_realtimeqa_jsonl_gz_with_url_and_date() -> None:
     assert (first.url, first.source, first.published, first.authors) == (
         "https://www.cnn.com/2022/06/12/media/squid-game-season-2/index.html", "cnn.com",
         "2022-06-12", ("Ramishah Maruf",))
+
+
+# --- unclosed front matter (item 7) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: Bridge reopens\ndate: 2026-06-01\n\nThe bridge reopened on Saturday.\n",
+        "---\ntitle: Bridge reopens\n",
+        "+++\ntitle = \"Bridge reopens\"\n\nThe bridge reopened on Saturday.\n",
+    ],
+)
+def test_unclosed_front_matter_is_a_skip_naming_line_1(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, "a.md", text)
+    assert list(read_articles(path)) == [
+        Skip(origin=str(path), reason="front matter opened on line 1 is never closed", line=1)]
+
+
+def test_leading_rule_followed_by_prose_is_not_front_matter(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", "---\nBridge reopens\n\nThe bridge reopened on Saturday.\n")
+    article = only_article(list(read_articles(path)))
+    assert (article.title, article.body) == ("Bridge reopens", "The bridge reopened on Saturday.")
+
+
+def test_toml_front_matter_is_read(tmp_path: Path) -> None:
+    text = ('+++\ntitle = "Bridge reopens"\ndate = 2026-06-01\nauthors = ["Jane Doe"]\n+++\n\n'
+            "The bridge reopened on Saturday.\n")
+    article = only_article(list(read_articles(write(tmp_path, "a.md", text))))
+    assert (article.title, article.published, article.authors, article.body) == (
+        "Bridge reopens", "2026-06-01", ("Jane Doe",), "The bridge reopened on Saturday.")
+
+
+def test_rule_lines_are_not_indexed(tmp_path: Path) -> None:
+    text = "Bridge reopens\n\nThe bridge reopened.\n\n* * *\n\nFerries resume.\n\n-----\n"
+    article = only_article(list(read_articles(write(tmp_path, "a.md", text))))
+    assert article.body == "The bridge reopened.\n\nFerries resume."
+
+
+# --- user trial (item 9) -------------------------------------------------------------------------
+
+
+def test_feed_entry_ending_in_a_subscribe_link_drops_it(tmp_path: Path) -> None:
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Example Times</title>'
+        "<item><title>Bridge reopens</title><description><![CDATA[<p>The bridge reopened on "
+        "Saturday.</p><p><a href='/subscribe'>Subscribe now</a></p>]]></description></item>"
+        "<item><title>Ferry resumes</title><description><![CDATA[<p>The ferry resumed on Monday. "
+        "<a href='/subscribe'>Subscribe now</a></p>]]></description></item>"
+        "<item><title>Tram opens</title><description><![CDATA[<p>The tram opened.</p>"
+        "<p><a href='/more'>Read more</a></p><p><a href='/c'>Continue reading</a></p>"
+        "]]></description></item></channel></rss>"
+    )
+    found = articles(list(read_articles(write(tmp_path, "feed.rss", feed))))
+    assert [a.body for a in found] == [
+        "The bridge reopened on Saturday.", "The ferry resumed on Monday.", "The tram opened."]
+    assert not any("subscribe" in a.body.lower() for a in found)
+
+
+def test_jsonl_line_holding_a_list_of_objects_is_read(tmp_path: Path) -> None:
+    lines = [json.dumps([{"title": "One", "text": "First text."},
+                         {"title": "Two", "text": ""},
+                         {"title": "Three", "text": "Third text."}]),
+             json.dumps({"title": "Four", "text": "Fourth text."})]
+    path = write(tmp_path, "a.jsonl", "\n".join(lines))
+    items = list(read_articles(path))
+    assert [(a.title, a.origin) for a in articles(items)] == [
+        ("One", f"{path}:1"), ("Three", f"{path}:1"), ("Four", f"{path}:2")]
+    assert skips(items) == [Skip(origin=str(path), reason="item 2: no text extracted", line=1)]
+
+
+def test_html_paywall_variants_are_stripped_and_partial() -> None:
+    page = ("<article><h1>City weighs airport sale</h1><p>The city plans to sell its airport."
+            "</p><div><p>To read the full story, subscribe now…</p></div></article>")
+    article = only_article(list(read_article_bytes(page.encode(), filename="p.html")))
+    assert (article.body, article.partial) == ("The city plans to sell its airport.", True)

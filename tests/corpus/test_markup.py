@@ -40,3 +40,16 @@ def test_table_rows_are_lines() -> None:
 def test_looks_like_html() -> None:
     assert looks_like_html("<p>Hello</p>")
     assert not looks_like_html("a < b and c > d")
+
+
+def test_link_only_blocks_are_dropped_from_fragments() -> None:
+    html = ("<p>The bridge reopened on Saturday.</p><p><a href='/s'>Subscribe now</a></p>"
+            "<ul><li><a href='/a'>Mayor announces budget cuts</a></li></ul>"
+            "<p><a href='/r'>Read more</a> »</p>")
+    assert fragment_to_text(html) == "The bridge reopened on Saturday."
+
+
+def test_links_inside_prose_and_linked_sentences_are_kept() -> None:
+    html = ("<p>The <a href='/m'>mayor</a> spoke.</p>"
+            "<p><a href='/r'>The full report is online here.</a></p>")
+    assert fragment_to_text(html) == "The mayor spoke.\n\nThe full report is online here."

@@ -1,4 +1,4 @@
-"""Pure rendering for Discord: Answer -> embed dict / message content within Discord's limits.
+r"""Pure rendering for Discord: Answer -> embed dict / message content within Discord's limits.
 
 This module owns every Discord length limit. Text is cut at a sentence or word boundary with
 an ellipsis, never inside a word, an escape sequence or a bold marker; URLs are never cut
@@ -6,6 +6,16 @@ an ellipsis, never inside a word, an escape sequence or a bold marker; URLs are 
 (`discord.utils.escape_markdown`, `discord.utils.escape_mentions`, and every square bracket,
 so no masked link can form); matched terms are put in bold *after* escaping, so the bold
 markers are the only live markdown.
+
+Discord's ``<...>`` syntax is neutralised by a backslash before every ``<`` (outside the
+``<https://...>`` links escape_markdown keeps): channel ``<#id>``, user/role ``<@id>``,
+``<@!id>``, ``<@&id>`` (any id length), slash commands ``</name:id>``, emoji ``<:name:id>`` /
+``<a:name:id>``, timestamps ``<t:unix:R>`` and guild links ``<id:customize>``. Discord treats
+a backslash before punctuation as an escape, so ``\<#123>`` shows as the literal ``<#123>``
+with nothing invisible in it (unlike a zero-width space, which copy-paste would carry along);
+``escape_mentions`` adds its zero-width space after ``@`` only for @everyone, @here and
+17-20 digit ids. Footers and author names are not markdown and show ``<...>`` literally.
+Escaping happens before fitting, so every length limit counts the backslashes.
 """
 
 from __future__ import annotations
@@ -49,25 +59,27 @@ Span = tuple[int, int]
 _URL = re.compile(r"<[^: >]+:/[^ >]+>|(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s]")
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s)")
 _TRAILING = " \t\r\n,;:\u2013\u2014-"
+# Characters escaped with a backslash outside URLs: masked links and Discord's <...> syntax.
+_LITERAL = "[]<"
 _MIN_PASSAGE = 200
 
 
 # -- escaping ---------------------------------------------------------------------------
 
 
-def _escape_brackets(text: str) -> str:
-    """Escape every square bracket outside URLs that is not already escaped."""
+def _escape_syntax(text: str) -> str:
+    """Escape every square bracket and ``<`` outside URLs that is not already escaped."""
     out: list[str] = []
     cursor = 0
     for match in _URL.finditer(text):
-        out.append(_brackets_outside_urls(text[cursor : match.start()]))
+        out.append(_escape_outside_urls(text[cursor : match.start()]))
         out.append(match.group())
         cursor = match.end()
-    out.append(_brackets_outside_urls(text[cursor:]))
+    out.append(_escape_outside_urls(text[cursor:]))
     return "".join(out)
 
 
-def _brackets_outside_urls(text: str) -> str:
+def _escape_outside_urls(text: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(text):
@@ -76,18 +88,18 @@ def _brackets_outside_urls(text: str) -> str:
             out.append(text[index : index + 2])
             index += 2
             continue
-        out.append("\\" + char if char in "[]" else char)
+        out.append("\\" + char if char in _LITERAL else char)
         index += 1
     return "".join(out)
 
 
 def escape(text: str) -> str:
-    """``text`` made literal for Discord markdown: no formatting, no masked link, no ping."""
+    """``text`` made literal for Discord: no formatting, masked link, ``<...>`` syntax or ping."""
     pieces = re.split(r"([\[\]])", text)
     escaped = "".join(
         "\\" + piece if piece in ("[", "]") else escape_markdown(piece) for piece in pieces
     )
-    return escape_mentions(_escape_brackets(escaped))
+    return escape_mentions(_escape_syntax(escaped))
 
 
 def plain(text: str) -> str:

@@ -17,9 +17,16 @@ How a line is split
 Rules at such a place, with *next* the following word without opening quotes/brackets:
 
 - *next* starts lower case or with a dash/punctuation: no break ("in a word... unexpected",
-  "“Why?” he asked").
-- ``?``/``!`` + closing quote + 1-3 capitalised words + a speech verb ("“Why?” Smith asked"):
-  no break.  Otherwise ``?``/``!`` break.
+  "“Why?” he asked").  Opening quotes/brackets and Spanish ``¿``/``¡`` are skipped first.
+- ``?``/``!`` + closing quote + a speech tag that ends its clause: no break.  A tag is 1-6
+  capitalised name/title words (lower-case links such as "of", "von" allowed, an appositive
+  between commas allowed) or "I", then a speech verb (said, asked, told, ...), then the end of
+  the clause (``.``, ``,``, a dash, end of line), optionally after an "-ly" adverb, an adverbial
+  phrase ("on Monday", "in a statement") or, after told/asked/warned, a short object
+  ("told reporters").  So "“Is it safe?” Transport Secretary Louise Haigh said." is one
+  sentence, but "“Is it safe?” She said no." is two: a capitalised pronoun, article or other
+  common sentence opener ("She", "The") never starts a tag, and "said no" is not a tag end.
+  Otherwise ``?``/``!`` break.
 - An ellipsis breaks only before a capital letter.
 - ``.`` + closing quote breaks before any capitalised word, even after an abbreviation.
 - After an abbreviation, its class in ``abbreviations.txt`` decides: ``title`` never breaks
@@ -38,11 +45,24 @@ Rules at such a place, with *next* the following word without opening quotes/bra
 - On a title-case line without final punctuation (a headline), abbreviations and initials never
   break ("U.S. Officials Say Talks Failed").
 - Any other word or number followed by ``.`` breaks (decimals such as 3.5 never qualify).
+- The CJK full stop ``。`` and the full-width ``!`` and ``?`` (U+FF01, U+FF1F; also U+FF61)
+  end a sentence with or without a following space, with their closing quotes/brackets.
+  Directly followed by text after a closing quote they do not (a Chinese "“Why?” he asked"):
+  CJK has no letter case to tell a speech tag from a new sentence.
+
+Cost is linear in the line length (a 2 MB line splits in about a second): each rule reads a
+bounded neighbourhood of its candidate, candidates are looked up by bisection, and Punkt runs
+only on pieces of about ``_PUNKT_PIECE`` characters that hold a place where it can add a break
+(``left.”Next``), so on most lines not at all.  Pieces are cut where no Punkt decision looks
+across, so the result is the same as running Punkt on the whole line, and NLTK's regex time
+limit (``nltk.redos``, 5 s a call in NLTK 3.10) is never reached on long lines.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from importlib import resources
@@ -129,24 +149,61 @@ _MINOR_WORDS = _words(
     "a an the and but or nor for so yet as at by in of off on per to up via vs with from into over"
 )
 
-_OPENERS = "\"'“\u2018„\u201a«\u2039([{"
-_CLOSERS = "\"'”\u2019»\u203a)]}"
-_QUOTES = frozenset("\"'”\u2019»\u203a")
+_OPENERS = "\"'“\u2018„\u201a«\u2039([{¿¡「『\uff08【《〈"
+_CLOSERS = "\"'”\u2019»\u203a)]}」』\uff09】》〉"
+_QUOTES = frozenset("\"'”\u2019»\u203a」』")
 _TRAILING = ".,;:!?" + _CLOSERS
+_CLAUSE_END = frozenset(".,;:!?…\u2013\u2014")
 
-# A possible sentence end followed by whitespace and more text.
+# A possible sentence end followed by whitespace and more text.  Possessive quantifiers and
+# the look-behind (a match starts only at the first mark of a run) keep long runs of dots or
+# closers linear.
 _CANDIDATE = re.compile(
-    r"(?P<term>[.?!…]+)(?P<close>[\"'”\u2019»\u203a)\]}]*)(?P<ws>\s+)(?=\S)",
+    rf"(?<![.?!…])(?P<term>[.?!…]++)(?P<close>[{re.escape(_CLOSERS)}]*+)(?P<ws>\s++)(?=\S)"
 )
+# A CJK sentence end; no space is needed after it.
+_CJK_STOPS = "\u3002\uff01\uff1f\uff61"  # 。 and full-width ! ? and half-width 。
+_CJK_END = re.compile(rf"(?<![{_CJK_STOPS}])[{_CJK_STOPS}]++(?P<close>[{re.escape(_CLOSERS)}]*+)")
 _LINE = re.compile(r"[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _INITIALS = re.compile(r"[^\W\d_](?:\.[^\W\d_])*")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
-_SPEECH_TAG = re.compile(
-    r"(?:[A-Z][\w.'\u2019-]*\s+){1,3}(?:said|says|asked|asks|told|tells|added|adds|replied|replies"
-    r"|shouted|shouts|yelled|wrote|writes|cried|exclaimed|insisted|recalled|explained|noted"
-    r"|continued|warned|declared|answered|tweeted|posted)\b"
+_TOKEN = re.compile(r"\S+")
+_CUT = re.compile(r"(?<=\w)\s")  # Punkt never needs to look across whitespace after a word
+_NON_SPACE = re.compile(r"\S")
+# Where Punkt can break outside a _CANDIDATE: a mark glued to one of Punkt's non-word
+# characters ("left.”Next"; see _NewsLanguageVars), or spaces then closing quotes that Punkt
+# moves back onto the sentence ("left. ” Next").
+_PUNKT_GLUED = re.compile(r"[.?!][)\";}\]*:@'({\[\u2018\u2019“”«»\u2039\u203a?!]")
+_PUNKT_SPACED = re.compile(r"[.?!]\s++[\"')\]}\u2018\u2019“”«»\u2039\u203a]++(?=\s|--|$)")
+_PUNKT_PIECE = 8192
+
+_SPEECH_VERBS = _words(
+    """
+    said says asked asks told tells added adds wrote writes tweeted tweets explained explains
+    insisted insists replied replies claimed claims warned warns noted notes shouted shouts
+    yelled yells cried cries exclaimed exclaims recalled recalls continued continues declared
+    declares answered answers posted posts demanded demands wondered wonders pleaded pleads
+    argued argues stressed stresses admitted admits
+    """
 )
+# Speech verbs that often take an object in a tag ("told reporters", "asked the minister").
+_OBJECT_VERBS = _words("told tells asked asks warned warns reminded reminds assured assures")
+# Words opening an adverbial phrase that may end a tag ("said on Monday", "wrote in a post").
+_TAG_PHRASES = _words(
+    """
+    on in at to during after before from via through outside inside as while when last this
+    late early earlier later yesterday today tonight afterwards
+    """
+)
+# Lower-case words inside names and titles ("Secretary of State", "Ursula von der Leyen").
+_NAME_LINKS = _words("of for the and de del della der di da du la le van von al bin y")
+# Capitalised words that start a sentence, never a speaker ("She said no.", "The crowd ...").
+_NOT_SPEAKERS = (_SENTENCE_OPENERS - {"Will"}) | {"A"}
+_MAX_TAG_NAMES = 6
+_MAX_TAG_TAIL = 6
+_MAX_APPOSITIVE = 8
+_TAG_LOOKAHEAD = _MAX_TAG_NAMES + _MAX_APPOSITIVE + _MAX_TAG_TAIL + 4
 
 
 class _NewsLanguageVars(PunktLanguageVars):  # type: ignore[misc]  # nltk is untyped
@@ -193,15 +250,53 @@ def _tokenizer() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(params, lang_vars=_NewsLanguageVars())
 
 
-def _punkt_breaks(line: str) -> list[tuple[int, int]]:
-    """Return Punkt's breaks in ``line`` as (end of sentence, start of next) offsets."""
-    spans = [(int(start), int(end)) for start, end in _tokenizer().span_tokenize(line)]
-    return [(spans[i][1], spans[i + 1][0]) for i in range(len(spans) - 1)]
+def _pieces(line: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) pieces of ``line`` of about ``_PUNKT_PIECE`` characters.
+
+    Pieces are cut at whitespace after a word character: Punkt decides a break from the
+    word before its mark and the token after it, so no decision spans such a cut.  Only a
+    stretch of ``_PUNKT_PIECE`` characters without one (not prose) is cut anywhere.
+    """
+    start = 0
+    while start < len(line):
+        end = start + _PUNKT_PIECE
+        if end + _PUNKT_PIECE >= len(line) and not _CUT.search(line, end):
+            end = len(line)
+        elif end < len(line):
+            cut = _CUT.search(line, end, end + _PUNKT_PIECE)
+            end = cut.start() if cut else end
+        yield start, min(end, len(line))
+        start = end
+
+
+def _punkt_breaks(line: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return Punkt's breaks in ``line`` as (end of sentence, start of next) offsets.
+
+    Breaks inside the ``covered`` spans are decided by the rules, so Punkt runs only on the
+    pieces of ``line`` that hold a place where it could break elsewhere (``_PUNKT_GLUED``
+    outside ``covered``, ``_PUNKT_SPACED``); on most lines it does not run at all.
+    """
+    starts = [start for start, _ in covered]
+    glued = (m.start() for m in _PUNKT_GLUED.finditer(line))
+    places = sorted(
+        [place for place in glued if not _covers(covered, starts, place, include_end=False)]
+        + [m.start() for m in _PUNKT_SPACED.finditer(line)]
+    )
+    breaks: list[tuple[int, int]] = []
+    for offset, stop in _pieces(line) if places else ():
+        index = bisect.bisect_left(places, offset)
+        if index == len(places) or places[index] >= stop:
+            continue
+        spans = [(int(a), int(b)) for a, b in _tokenizer().span_tokenize(line[offset:stop])]
+        breaks.extend(
+            (offset + spans[i][1], offset + spans[i + 1][0]) for i in range(len(spans) - 1)
+        )
+    return [(end, start) for end, start in breaks if not _covers(covered, starts, end)]
 
 
 def _is_headline(line: str) -> bool:
     """Return True for a title-case line without final punctuation."""
-    if line.rstrip(_CLOSERS + " \t").endswith((".", "?", "!", "…")):
+    if line.rstrip(_CLOSERS + " \t").endswith((".", "?", "!", "…", *_CJK_STOPS)):
         return False
     words = [w for w in _WORD.findall(line) if w.lower() not in _MINOR_WORDS]
     if len(words) < 2:
@@ -249,11 +344,93 @@ def _after_abbreviation(kind: str, word: str, first_upper: bool, headline: bool)
     return not (_is_acronym(word) or word in _CONTINUATIONS[kind])
 
 
+def _tag_words(line: str, start: int) -> tuple[list[tuple[str, str]], bool]:
+    """Split the words from ``start`` into (word, trailing punctuation) pairs.
+
+    Returns at most ``_TAG_LOOKAHEAD`` pairs and whether they reach the end of ``line``.
+    """
+    tokens = list(itertools.islice(_TOKEN.finditer(line, start), _TAG_LOOKAHEAD + 1))
+    words: list[tuple[str, str]] = []
+    for token in tokens[:_TAG_LOOKAHEAD]:
+        text = token.group().lstrip(_OPENERS)
+        word = text.rstrip(_TRAILING + "…\u2013\u2014")
+        words.append((word, text[len(word) :]))
+    return words, len(tokens) <= _TAG_LOOKAHEAD
+
+
+def _ends_clause(word: str, trail: str) -> bool:
+    """Return True if a word with trailing punctuation ``trail`` ends a clause."""
+    return not word or any(char in _CLAUSE_END for char in trail)
+
+
+def _is_name_word(word: str, trail: str) -> bool:
+    """Return True for a capitalised word of a name or title ("Haigh", "Mr.", "J.")."""
+    if not word or not word[0].isupper():
+        return False
+    return trail != "." or word.lower() in _abbreviations() or bool(_INITIALS.fullmatch(word))
+
+
+def _speaker_end(words: list[tuple[str, str]]) -> int:
+    """Return how many of ``words`` name a speaker (0 if they do not start with one).
+
+    A speaker is "I" or 1-6 capitalised name/title words, possibly joined by lower-case links
+    ("Secretary of State Antony Blinken") and followed by one appositive between commas
+    ("Louise Haigh, the transport secretary,").
+    """
+    if words[0][0] == "I":
+        return 0 if words[0][1] else 1
+    if re.split("['\u2019]", words[0][0], maxsplit=1)[0] in _NOT_SPEAKERS:
+        return 0
+    index = names = 0
+    while index < len(words) and names <= _MAX_TAG_NAMES:
+        word, trail = words[index]
+        if _is_name_word(word, trail):
+            names += 1
+        elif not (names and word in _NAME_LINKS and not trail):
+            break
+        index += 1
+        if trail == ",":  # an appositive follows: the verb comes after its closing comma
+            stop = min(index + _MAX_APPOSITIVE, len(words))
+            closing = next((i for i in range(index, stop) if words[i][1] == ","), None)
+            return 0 if closing is None or names > _MAX_TAG_NAMES else closing + 1
+        if trail not in ("", "."):
+            return 0
+    if names == 0 or names > _MAX_TAG_NAMES or not words[index - 1][0][0].isupper():
+        return 0
+    return index
+
+
+def _is_speech_tag(line: str, start: int) -> bool:
+    """Return True if a speech tag that ends its clause starts at ``line[start]``.
+
+    "Transport Secretary Louise Haigh said.", "Smith told reporters on Monday," and "I asked."
+    are tags; "She said no." and "Smith said the plan failed." are not.
+    """
+    words, reaches_end = _tag_words(line, start)
+    verb = _speaker_end(words) if words else 0
+    if verb == 0 or verb >= len(words) or words[verb][0] not in _SPEECH_VERBS:
+        return False
+    if _ends_clause(*words[verb]):
+        return True
+    tail = words[verb + 1 :]
+    if tail and tail[0][0].endswith("ly") and tail[0][0].islower():  # "said quietly."
+        if _ends_clause(*tail[0]):
+            return True
+        tail = tail[1:]
+    if not tail:
+        return reaches_end
+    if words[verb][0] not in _OBJECT_VERBS and tail[0][0] not in _TAG_PHRASES:
+        return False  # "said no", "said the plan failed"
+    if any(_ends_clause(*word) for word in tail[:_MAX_TAG_TAIL]):
+        return True
+    return len(tail) <= _MAX_TAG_TAIL and reaches_end
+
+
 def _is_break(line: str, match: re.Match[str], headline: bool) -> bool:
     """Decide whether the candidate ``match`` in ``line`` ends a sentence."""
     term, closers = match["term"], match["close"]
-    after = line[match.end() :]
-    next_token = after.split(None, 1)[0].lstrip(_OPENERS)
+    token = _TOKEN.match(line, match.end())
+    next_token = token.group().lstrip(_OPENERS) if token else ""
     if not next_token:
         return True
     first = next_token[0]
@@ -262,7 +439,7 @@ def _is_break(line: str, match: re.Match[str], headline: bool) -> bool:
     first_upper = first.isupper() or (first.isalpha() and not first.islower())
     quoted = any(c in _QUOTES for c in closers)
     if "?" in term or "!" in term:
-        return not (quoted and _SPEECH_TAG.match(after))
+        return not (quoted and _is_speech_tag(line, match.end()))
     if len(term) > 1 or "…" in term:
         return first_upper
     prev = line[_word_start(line, match.start()) : match.start()].lstrip(_OPENERS)
@@ -286,18 +463,47 @@ def _is_break(line: str, match: re.Match[str], headline: bool) -> bool:
     return True
 
 
+def _cjk_breaks(line: str) -> Iterator[tuple[int, int, int]]:
+    """Yield (start of mark, end of sentence, start of next) for CJK sentence ends."""
+    for match in _CJK_END.finditer(line):
+        following = _NON_SPACE.search(line, match.end())
+        if following is None:
+            continue
+        glued = following.start() == match.end() and line[match.end()] not in _OPENERS
+        if glued and match["close"]:
+            continue  # a closing quote glued to text, like "“Why?” he asked"
+        yield match.start(), match.end(), following.start()
+
+
+def _covers(
+    spans: list[tuple[int, int]], starts: list[int], position: int, *, include_end: bool = True
+) -> bool:
+    """Return True if ``position`` lies in one of the sorted, disjoint ``spans``.
+
+    ``starts`` are the spans' starts.  A span's end counts as inside with ``include_end`` (a
+    break there is the span's own break), not without (a character there is the next token).
+    """
+    index = bisect.bisect_right(starts, position) - 1
+    if index < 0:
+        return False
+    return position <= spans[index][1] if include_end else position < spans[index][1]
+
+
 def _line_spans(line: str) -> Iterator[tuple[int, int]]:
     """Yield stripped, non-empty sentence spans of one line (offsets into ``line``)."""
     headline = _is_headline(line)
     breaks: list[tuple[int, int]] = []
-    covered: list[tuple[int, int]] = []
+    covered: list[tuple[int, int]] = []  # where the rules decide; Punkt is ignored there
     for match in _CANDIDATE.finditer(line):
         covered.append((match.start(), match.end()))
         if _is_break(line, match, headline):
             breaks.append((match.end("close"), match.end()))
-    for end, start in _punkt_breaks(line):
-        inside = any(lo <= end <= hi for lo, hi in covered)
-        if not inside and not line[start : start + 1].islower():
+    for start, end, following in _cjk_breaks(line):
+        covered.append((start, following))
+        breaks.append((end, following))
+    covered.sort()
+    for end, start in _punkt_breaks(line, covered):
+        if not line[start : start + 1].islower():
             while end < len(line) and line[end] in _CLOSERS:  # 'left.”Next': keep the quote
                 end += 1
             breaks.append((end, max(start, end)))

@@ -259,6 +259,133 @@ def test_messages_and_abstentions_fit() -> None:
     assert answer_content(empty) == abstain_text(empty)
 
 
+# -- Discord's <...> syntax (DISC-06 kind): shown literally, never live ------------------
+
+ANGLE_SYNTAX = [
+    ("<#123>", "\\<#123>"),
+    ("<t:1700000000:R>", "\\<t:1700000000:R>"),
+    ("<t:1700000000>", "\\<t:1700000000>"),
+    ("</ask:123>", "\\</ask:123>"),
+    ("</ask sub:123>", "\\</ask sub:123>"),
+    ("<:party_parrot:123>", "\\<:party\\_parrot:123>"),
+    ("<a:dance:123>", "\\<a:dance:123>"),
+    ("<@1>", "\\<@1>"),
+    ("<@!1>", "\\<@!1>"),
+    ("<@&1>", "\\<@&1>"),
+    ("<@!123456789012345678>", "\\<@\u200b!123456789012345678>"),
+    ("<@&123456789012345678>", "\\<@\u200b&123456789012345678>"),
+    ("<id:customize>", "\\<id:customize>"),
+]
+
+
+def _live_angles(text: str) -> list[int]:
+    """Offsets of ``<`` that Discord could parse: not escaped and not a ``<https://...>`` link."""
+    found, index = [], 0
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == "<" and not text.startswith("<https://", index):
+            found.append(index)
+        index += 1
+    return found
+
+
+@pytest.mark.parametrize(("raw", "expected"), ANGLE_SYNTAX)
+def test_escape_neutralises_discord_angle_syntax(raw: str, expected: str) -> None:
+    assert escape(raw) == expected
+    assert escape(f"see {raw}, then {raw}.") == f"see {expected}, then {expected}."
+
+
+def test_everyone_and_here_keep_their_zero_width_space() -> None:
+    assert escape("@everyone and @here") == "@\u200beveryone and @\u200bhere"
+
+
+def test_angle_bracket_links_stay_links_and_escaped_backslashes_stay_literal() -> None:
+    assert escape("see <https://news.example/a> now") == "see <https://news.example/a> now"
+    assert escape("2 < 3 and a\\<#1>") == "2 \\< 3 and a\\\\\\<#1>"
+    assert escape("[x](<#1>)") == "\\[x\\](\\<#1>)"
+
+
+@pytest.mark.parametrize(("raw", "expected"), ANGLE_SYNTAX)
+def test_angle_syntax_is_literal_in_title_passage_fields_and_content(
+    raw: str, expected: str
+) -> None:
+    answer = _answer([f"Join {raw} for the harbour plan."], "harbour plan", title=f"Q3 {raw}")
+    embed = answer_embed(answer)
+    assert embed["title"] == f"Q3 {expected}"
+    assert embed["description"] == f"Join {expected} for the **harbour** **plan**."
+
+    field = fit_embed(EmbedSpec(fields=[Field(Text(f"Name {raw}"), Text(f"Value {raw}"))]))
+    assert field["fields"][0]["name"] == f"Name {expected}"
+    assert field["fields"][0]["value"] == f"Value {expected}"
+
+    passage, attribution = answer_content(answer).split("\n\n")
+    assert passage == f"Join {expected} for the **harbour** **plan**."
+    assert attribution == (
+        f"— Q3 {expected} · Example Times · 2026-04-01 · sentence 1 of 1\n"
+        "<https://news.example/a>"
+    )
+
+
+ANGLE_HEAVY = " ".join(raw for raw, _ in ANGLE_SYNTAX) + " harbour plan "
+
+
+@pytest.mark.parametrize(
+    ("slot", "limit"),
+    [
+        ("title", TITLE_LIMIT),
+        ("description", DESCRIPTION_LIMIT),
+        ("field_name", FIELD_NAME_LIMIT),
+        ("field_value", FIELD_VALUE_LIMIT),
+        ("content", CONTENT_LIMIT),
+    ],
+)
+def test_angle_escapes_count_toward_every_limit_and_are_never_cut(slot: str, limit: int) -> None:
+    raw = ANGLE_HEAVY * 40
+    answer = _answer([raw], "harbour plan", title=raw)
+    embed = answer_embed(answer)
+    fields = fit_embed(EmbedSpec(fields=[Field(Text(raw), Text(raw))]))["fields"][0]
+    rendered = {
+        "title": embed["title"],
+        "description": embed["description"],
+        "field_name": fields["name"],
+        "field_value": fields["value"],
+        "content": answer_content(answer).split("\n\n")[0],
+    }[slot]
+    assert len(rendered) <= limit
+    assert rendered.endswith(ELLIPSIS)
+    body = rendered.removesuffix(ELLIPSIS).rstrip()
+    assert not body.endswith("\\")
+    assert _live_angles(rendered) == []
+    assert len(re.findall(r"(?<!\\)\*\*", body)) % 2 == 0
+    assert len(answer_content(answer)) <= CONTENT_LIMIT
+    assert embed_length(embed) <= EMBED_TOTAL_LIMIT
+
+
+def test_disc_06_kind_discord_syntax_in_article_renders_literally() -> None:
+    text = "Staff met in <#123> at <t:1700000000:R>, ran </ask:9> and posted <a:wave:5> to <@&7>."
+    answer = _answer(
+        [text, "The board approved it."],
+        "staff",
+        title="Meeting <@!42> @everyone",
+        source="Example <#1> Press",
+    )
+    embed = answer_embed(answer)
+    assert embed["title"] == "Meeting \\<@!42> @\u200beveryone"
+    assert embed["description"] == (
+        "**Staff** met in \\<#123> at \\<t:1700000000:R>, ran \\</ask:9> and posted "
+        "\\<a:wave:5> to \\<@&7>. The board approved it."
+    )
+    assert embed["footer"]["text"].startswith("Example <#1> Press · 2026-04-01")  # not markdown
+    content = answer_content(answer)
+    assert _live_angles(content) == []
+    assert content.endswith(
+        "— Meeting \\<@!42> @\u200beveryone · Example \\<#1> Press · 2026-04-01 · "
+        "sentence 1 of 2\n<https://news.example/a>"
+    )
+
+
 # -- the shared cases -------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """Sentence splitting: cases SENT-01/03/05/06/08 and more inputs of the same kinds."""
 
-# ruff: noqa: RUF001  # typographic quotes, dashes and full-width letters are the test inputs
+# Typographic quotes, dashes and full-width letters are the test inputs
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import retrieval
+from retrieval import sentences
 from retrieval.sentences import segment, split_sentences
 from retrieval.types import Sentence
 
@@ -232,6 +233,186 @@ def test_sent_03_straight_quotes_behave_the_same() -> None:
 )
 def test_quotes_with_question_exclamation_and_nesting(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
+
+
+# --- SENT-03 kind: speech tags after “…?” / “…!” --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "He asked, “Is it safe?” She said no.",
+            ["He asked, “Is it safe?”", "She said no."],
+        ),
+        (
+            'He asked, "Is it safe?" She said no.',
+            ['He asked, "Is it safe?"', "She said no."],
+        ),
+        ("“Is it safe?” Smith said no.", ["“Is it safe?”", "Smith said no."]),
+        ("“Is it safe?” I said no.", ["“Is it safe?”", "I said no."]),
+        ("“Stop!” They insisted. Nobody moved.", ["“Stop!”", "They insisted.", "Nobody moved."]),
+        ("“Why?” The minister said nothing.", ["“Why?”", "The minister said nothing."]),
+        ("'Really?' He's asked that before.", ["'Really?'", "He's asked that before."]),
+        ('"Why?" Smith said the plan had failed.', ['"Why?"', "Smith said the plan had failed."]),
+        (
+            "“Go!” One Two Three Four Five Six Seven said.",
+            ["“Go!”", "One Two Three Four Five Six Seven said."],
+        ),
+    ],
+)
+def test_capitalised_pronoun_or_untagged_clause_after_question_quote_splits(
+    text: str, expected: list[str]
+) -> None:
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Is it safe?” she asked.",
+        "“Is it safe?” asked Smith.",
+        "“Is it safe?” Smith asked.",
+        "“Is it safe?” I asked.",
+        "“It is safe!” Transport Secretary Louise Haigh said.",
+        '"It is safe!" Transport Secretary Louise Haigh said.',
+        "“Stop!” Secretary of State Antony Blinken said in a statement.",
+        "“Why?” Louise Haigh, the transport secretary, asked on Monday.",
+        "“Really?” Mr. J. R. Smith asked quietly.",
+        "'Enough!' Ursula von der Leyen wrote on X.",
+        "“Stop!” Haigh told reporters on Tuesday.",
+        '"Why?" Police said, citing the report.',
+        "“Now?” Smith replied",
+    ],
+)
+def test_speech_tag_with_up_to_six_name_words_keeps_quote_and_tag_together(text: str) -> None:
+    assert split_sentences(text) == [text]
+
+
+def test_speech_tag_ends_where_its_clause_ends() -> None:
+    text = (
+        "“It is safe!” Transport Secretary Louise Haigh said. Others disagreed. "
+        '"Is it?" Smith told reporters. They laughed.'
+    )
+    assert split_sentences(text) == [
+        "“It is safe!” Transport Secretary Louise Haigh said.",
+        "Others disagreed.",
+        '"Is it?" Smith told reporters.',
+        "They laughed.",
+    ]
+
+
+# --- Spanish and CJK: no pathological merges ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Está bien. ¿Vienes? ¡Claro! Nos vemos.",
+            ["Está bien.", "¿Vienes?", "¡Claro!", "Nos vemos."],
+        ),
+        (
+            "¿Dónde está? No lo sé. «¿Seguro?» preguntó ella.",
+            ["¿Dónde está?", "No lo sé.", "«¿Seguro?» preguntó ella."],
+        ),
+        (
+            "今天天气很好。我们去公园吧！你来吗？好的。",
+            ["今天天气很好。", "我们去公园吧！", "你来吗？", "好的。"],
+        ),
+        ("“你好吗？”他问。我很好。", ["“你好吗？”他问。", "我很好。"]),
+        ("「はい。」「いいえ。」", ["「はい。」", "「いいえ。」"]),
+        ("中文句子。 English follows. 再见！", ["中文句子。", "English follows.", "再见！"]),
+    ],
+)
+def test_spanish_inverted_marks_and_cjk_stops(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_cjk_segment_offsets_are_exact() -> None:
+    body = "今天很好。 我们走吧！\n你来吗？"
+    assert segment(body) == [
+        Sentence(0, 0, 0, 5, "今天很好。"),
+        Sentence(1, 0, 6, 11, "我们走吧！"),
+        Sentence(2, 0, 12, 16, "你来吗？"),
+    ]
+
+
+# --- long lines: linear time (no timing asserts; a quadratic splitter would take minutes) ---
+
+
+def test_two_megabyte_line_of_short_sentences_splits_completely() -> None:
+    unit = "“Is it safe?” Smith asked. The U.S. team won 3.5 points. ¿Vienes? 今天很好。好的！ "
+    copies = 2_000_000 // len(unit)
+    result = split_sentences(unit * copies)
+    assert len(result) == 5 * copies
+    assert result[:5] == [
+        "“Is it safe?” Smith asked.",
+        "The U.S. team won 3.5 points.",
+        "¿Vienes?",
+        "今天很好。",
+        "好的！",
+    ]
+    assert result[-5:] == result[:5]
+
+
+def test_punkt_runs_only_where_it_can_break_and_reads_each_character_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tokenizer = sentences._tokenizer()
+    read: list[int] = []
+    original = tokenizer.span_tokenize
+
+    def spy(text: str):  # type: ignore[no-untyped-def]
+        read.append(len(text))
+        return original(text)
+
+    monkeypatch.setattr(tokenizer, "span_tokenize", spy)
+    assert len(split_sentences("The cat sat. “Why?” she asked. " * 20_000)) == 40_000
+    assert read == []  # no glued "left.”Next": the rules decide every break
+
+    line = "Officials left.”Next came the vote. " * 10_000
+    result = split_sentences(line)
+    assert result[:3] == ["Officials left.”", "Next came the vote.", "Officials left.”"]
+    assert len(result) == 20_000
+    assert sum(read) <= len(line)
+    assert max(read) <= 2 * sentences._PUNKT_PIECE
+
+
+def test_punkt_in_pieces_gives_the_same_sentences_as_whole_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = (
+        "Officials left.”Next came Gen. A. B. Carter. He said “no.”Then “Why?” Smith asked. "
+        "It ended. ” Then the U.S. team won 3.5 points (see Fig. 3.)The end. "
+    ) * 40
+    whole = split_sentences(line)
+    monkeypatch.setattr(sentences, "_PUNKT_PIECE", 64)
+    assert split_sentences(line) == whole
+    assert whole == [
+        "Officials left.”",
+        "Next came Gen. A. B. Carter.",
+        "He said “no.”",
+        "Then “Why?” Smith asked.",
+        "It ended. ”",
+        "Then the U.S. team won 3.5 points (see Fig. 3.)",
+        "The end.",
+    ] * 40
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" + "." * 300_000 + "a",
+        "End." + "”" * 300_000 + "x",
+        "End." + " " * 300_000 + "x",
+        "?!" * 150_000,
+        "“Why?” " + "Smith " * 50_000 + "said.",
+    ],
+)
+def test_degenerate_long_lines_keep_every_character(text: str) -> None:
+    result = split_sentences(text)
+    assert "".join(result).replace(" ", "") == text.replace(" ", "")
 
 
 # --- SENT-05: numbers and ellipsis ---------------------------------------------------------

@@ -35,11 +35,43 @@ class Settings(BaseSettings):
 
     db: Path = Field(default_factory=default_db_path, description="SQLite database file")
     top_k: int = Field(3, ge=1, le=25, description="hits per answer (best + alternatives)")
-    bm25_k1: float = Field(1.5, gt=0, description="BM25 k1 (term-frequency saturation)")
-    bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 b (length normalisation)")
+    bm25_k1: float = Field(0.5, gt=0, description="sentence BM25 k1 (term-frequency saturation)")
+    bm25_b: float = Field(0.3, ge=0, le=1, description="sentence BM25 b (length normalisation)")
     window: int = Field(1, ge=0, le=10, description="neighbour sentences each side")
     min_score: float = Field(0.0, ge=0, description="abstain when the best score is at most this")
-    answer_type_boost: float = Field(0.5, ge=0, description="score boost for answer-type match")
+    answer_type_boost: float = Field(0.15, ge=0, description="score boost for answer-type match")
+    # retrieval engine (issue 4): fused ranking, abstention, index persistence
+    article_weight: float = Field(0.4, ge=0, description="weight of the article's BM25 (alpha)")
+    title_weight: float = Field(0.15, ge=0, description="weight of the title's BM25 (gamma)")
+    article_k1: float = Field(1.5, gt=0, description="article-level BM25 k1")
+    article_b: float = Field(0.9, ge=0, le=1, description="article-level BM25 b")
+    title_k1: float = Field(1.5, gt=0, description="title-level BM25 k1")
+    title_b: float = Field(0.75, ge=0, le=1, description="title-level BM25 b")
+    question_penalty: float = Field(
+        0.5, ge=0, le=1, description="score factor for candidate sentences that are questions"
+    )
+    rerank_depth: int = Field(10, ge=1, le=1000, description="candidates the rerank looks at")
+    min_match: float = Field(
+        0.41, ge=0, le=1,
+        description="abstain when the best passage holds less of the question's IDF weight",
+    )
+    min_article_match: float = Field(
+        0.45, ge=0, le=1,
+        description="abstain when the best passage's article holds less of it",
+    )
+    index_dir: Path | None = Field(
+        None, description="where the index is saved (default: next to the database)"
+    )
+    persist_index: bool = Field(True, description="save the index and reopen it from disk")
+    incremental_min_sentences: int = Field(
+        20_000, ge=0, description="below this many sentences an ingest rebuilds the index"
+    )
+    index_workers: int = Field(
+        2, ge=0, le=64, description="processes analysing text in a full build (0: none)"
+    )
+    rebuild_delay: float = Field(
+        5.0, ge=0, description="seconds after an incremental add before the full rebuild"
+    )
     max_concurrent_searches: int = Field(4, ge=1, description="searches running at once")
     search_timeout: float = Field(10.0, gt=0, description="seconds before 'took too long'")
     ask_cooldown: float = Field(5.0, ge=0, description="seconds between /ask per user")

@@ -36,6 +36,11 @@ from retrieval.types import BM25Params, Document
 log = logging.getLogger(__name__)
 
 
+TUNED_PARAMS = BM25Params(k1=0.5, b=0.3)
+"""Sentence-level k1 and b chosen on the tuning sets (``bench/quality.py``); rank-bm25's own
+defaults are ``BM25Params()`` (1.5 / 0.75)."""
+
+
 class EmptyCorpusError(ValueError):
     """Raised when an index is asked to search a corpus with no indexable terms."""
 
@@ -59,11 +64,18 @@ class ReferenceBM25(BM25Okapi):  # type: ignore[misc]
 
 @dataclass(frozen=True, slots=True)
 class SentenceHit:
-    """One scored sentence: index of its document in the build order, its position, score."""
+    """One scored sentence: index of its document in the build order, its position, score.
+
+    ``sentence`` is its number in the index (-1 when unknown); ``match`` is the share of
+    the query's sentence-level IDF it matches, ``S(s) / Q`` (see `retrieval.fusion`; 0.0
+    when not computed).
+    """
 
     doc_index: int
     position: int
     score: float
+    sentence: int = -1
+    match: float = 0.0
 
 
 class BM25Index:
@@ -106,7 +118,7 @@ class BM25Index:
         A corpus with no sentences, or whose sentences have no terms, builds an empty index
         whose `search` raises `EmptyCorpusError`.
         """
-        params = params or BM25Params()
+        params = params or TUNED_PARAMS
         started = time.perf_counter()
         vocabulary: dict[str, int] = {}
         rows: list[int] = []

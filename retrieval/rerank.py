@@ -4,14 +4,17 @@ Classic factoid QA (e.g. Moldovan et al. 2000, "The Structure and Performance of
 Open-Domain Question Answering System", ACL) types the question ("Who ..." wants a person,
 "When ..." a date, "How many ..." a number) and prefers candidate sentences that contain an
 entity of that type which the question itself does not. newsdesk uses cheap surface patterns
-for the type and multiplies a candidate's BM25 score by ``1 + answer_type_boost`` when it
-matches. The boost was chosen on the tuning half of SQuAD dev (see ``bench/quality.py``).
+for the type and multiplies a candidate's fused score by ``1 + answer_type_boost`` when it
+matches; a candidate that is itself a question (news quizzes and newsletters repeat the
+question word for word) is multiplied by ``question_penalty``. Both apply to the
+``rerank_depth`` best candidates and were chosen on the tuning half of SQuAD dev and
+RealTime QA quiz questions outside the reported set (see ``bench/quality.py``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -20,7 +23,9 @@ from retrieval.types import Document
 
 AnswerType = Literal["person", "date", "number", "place"]
 
-DEFAULT_BOOST = 0.5
+DEFAULT_BOOST = 0.15
+DEFAULT_QUESTION_PENALTY = 0.5
+_CLOSERS = "\"'”’»)]"
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -78,26 +83,43 @@ def holds_answer_type(text: str, answer_type: AnswerType, query: str) -> bool:
     return False
 
 
+def is_question(text: str) -> bool:
+    """True when ``text`` ends in a question mark (closing quotes and brackets aside)."""
+    return text.rstrip().rstrip(_CLOSERS).endswith("?")
+
+
 def rerank(
     query: str,
     hits: Sequence[SentenceHit],
-    documents: Sequence[Document],
+    documents: Sequence[Document] | Callable[[SentenceHit], str],
     *,
     boost: float = DEFAULT_BOOST,
+    question_penalty: float = DEFAULT_QUESTION_PENALTY,
 ) -> list[SentenceHit]:
-    """``hits`` rescored by the answer-type boost and re-sorted (score desc, stable).
+    """``hits`` rescored and re-sorted (score desc, stable).
 
-    Scores stay BM25 scores where the question has no answer type or ``boost`` is 0.
+    A sentence holding the question's answer type (`expected_answer_type`) not named in
+    the question has its score multiplied by ``1 + boost``; a sentence that is itself a
+    question (a quiz in a newsletter, a rhetorical question) by ``question_penalty``.
+    ``documents`` gives the sentence text: the documents in index order, or a function of
+    the hit.
     """
+    if callable(documents):
+        text_of = documents
+    else:
+        corpus = documents
+
+        def text_of(hit: SentenceHit) -> str:
+            return corpus[hit.doc_index].sentences[hit.position].text
+
     answer_type = expected_answer_type(query)
-    if answer_type is None or boost <= 0:
-        return list(hits)
-    rescored = [
-        replace(hit, score=hit.score * (1.0 + boost))
-        if holds_answer_type(
-            documents[hit.doc_index].sentences[hit.position].text, answer_type, query
-        )
-        else hit
-        for hit in hits
-    ]
+    rescored = []
+    for hit in hits:
+        factor = 1.0
+        text = text_of(hit)
+        if answer_type is not None and boost > 0 and holds_answer_type(text, answer_type, query):
+            factor *= 1.0 + boost
+        if question_penalty != 1.0 and is_question(text):
+            factor *= question_penalty
+        rescored.append(hit if factor == 1.0 else replace(hit, score=hit.score * factor))
     return sorted(rescored, key=lambda hit: -hit.score)

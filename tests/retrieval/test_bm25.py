@@ -44,7 +44,7 @@ def test_scores_equal_reference_rank_bm25_model():
         "The bridge reopened after repairs on the harbour side.",
     ]
     docs = one_sentence_docs(sentences)
-    index = BM25Index.build(docs)
+    index = BM25Index.build(docs, BM25Params(k1=1.5, b=0.75))
     reference = ReferenceBM25([tokenize(s) for s in sentences], k1=1.5, b=0.75)
     query_terms = tokenize("When will the harbour bridge repairs finish?")
     expected = reference.get_scores(query_terms)

@@ -72,7 +72,8 @@ TUNE_ARTICLES = 24
 CORPUS_MONTHS = ("2022/06/01", "2022/11/30")
 TUNING_WEEKS = ("2022/06/10", "2022/11/12")
 _WORD = re.compile(r"\w+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'",
+                         "\u2019": "'", "\u00ab": '"', "\u00bb": '"'})
 
 
 def eval_dir() -> Path:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gzip
 import json
 import logging
 import os
@@ -69,7 +68,13 @@ ROUNDS = 4
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB."""
+    """Peak resident set size of this process so far, in MB (VmHWM; ru_maxrss survives exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -94,12 +99,11 @@ def quiet_settings(db: Path, **overrides: Any) -> Settings:
 async def make_base(work: Path) -> Path:
     """``work/base.db``: RealTime QA and BBC News ingested through the pipeline (once)."""
     db = work / "base.db"
-    if db.exists():
+    if await asyncio.to_thread(db.exists):
         return db
     folder = eval_dir()
     staging = work / "base.db.partial"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    await asyncio.to_thread(_remove_database, staging)
     service = await AnswerService.open(quiet_settings(staging, persist_index=False),
                                        load_sample=False)
     try:
@@ -111,20 +115,27 @@ async def make_base(work: Path) -> Path:
                   f"{time.perf_counter() - started:.0f}s", flush=True)
     finally:
         await service.close()
-    staging.rename(db)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    await asyncio.to_thread(_publish, staging, db)
     return db
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _publish(staging: Path, db: Path) -> None:
+    staging.rename(db)
+    _remove_database(Path(f"{staging}"))
 
 
 async def make_size(base: Path, work: Path, size: int) -> Path:
     """``work/size-N.db``: whole articles of the base, then marked copies, up to N sentences."""
     db = work / f"size-{size}.db"
-    if db.exists():
+    if await asyncio.to_thread(db.exists):
         return db
     staging = work / f"size-{size}.db.partial"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    await asyncio.to_thread(_remove_database, staging)
     source = await ArticleStore.open(base)
     target = await ArticleStore.open(staging)
     try:
@@ -161,9 +172,7 @@ async def make_size(base: Path, work: Path, size: int) -> Path:
     finally:
         await source.close()
         await target.close()
-    staging.rename(db)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    await asyncio.to_thread(_publish, staging, db)
     print(f"wrote {db.name}: {total} sentences ({copy} pass(es) over the base)", flush=True)
     return db
 
@@ -200,7 +209,7 @@ class LagMonitor:
 
 def index_memory(service: AnswerService) -> dict[str, float]:
     """MB of the index (arrays, vocabulary, metadata) and of the kept sentence text."""
-    snapshot = service._snapshot  # noqa: SLF001 - a benchmark looks inside
+    snapshot = service._snapshot
     assert snapshot is not None
     sizes = snapshot.index.nbytes()
     vocabulary = 0
@@ -225,23 +234,23 @@ async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dic
     result["build_s"] = time.perf_counter() - started
     result["peak_rss_mb"] = peak_rss_mb()
     result["rss_before_mb"] = rss_before
-    snapshot = service._snapshot  # noqa: SLF001
+    snapshot = service._snapshot
     assert snapshot is not None
     result["sentences"] = snapshot.index.sentence_count
     result["articles"] = snapshot.index.doc_count
     result.update(index_memory(service))
     started = time.perf_counter()
-    key = service._config_key()  # noqa: SLF001
+    key = service._config_key()
     persist.save(snapshot.index.segments[0], index_dir, key, {"corpus_version": -1})
     result["save_s"] = time.perf_counter() - started
 
     asked = questions(limit)
     for query in asked[:WARM_UP]:
-        service._answer_sync(query, 3, ("shared",), None, None, 1)  # noqa: SLF001
+        service._answer_sync(query, 3, ("shared",), None, None, 1)
     times = []
     for query in asked:
         started = time.perf_counter()
-        service._answer_sync(query, 3, ("shared",), None, None, 1)  # noqa: SLF001
+        service._answer_sync(query, 3, ("shared",), None, None, 1)
         times.append((time.perf_counter() - started) * 1000)
     result["questions"] = len(asked)
     result["p50_ms"] = float(np.percentile(times, 50))
@@ -264,8 +273,9 @@ async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dic
     service = await AnswerService.open(quiet_settings(db, rebuild_delay=0.0), load_sample=False)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "new.txt"
-        path.write_text("Zephyrine ferry launched\n\nThe zephyrine ferry service was launched on "
-                        "Tuesday by the harbour authority of Quillport.\n", encoding="utf-8")
+        await asyncio.to_thread(
+            path.write_text, "Zephyrine ferry launched\n\nThe zephyrine ferry service was "
+            "launched on Tuesday by the harbour authority of Quillport.\n", encoding="utf-8")
         with LagMonitor() as monitor:
             started = time.perf_counter()
             await service.ingest([path])
@@ -273,7 +283,7 @@ async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dic
             result["add_s"] = time.perf_counter() - started
             result["add_found"] = bool(answer.best and "zephyrine" in answer.best.sentence.text)
         result["add_lag_ms"] = monitor.worst
-        task = service._rebuild_task  # noqa: SLF001
+        task = service._rebuild_task
         with LagMonitor() as monitor:
             started = time.perf_counter()
             if task is not None:
@@ -287,10 +297,10 @@ async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dic
             if answer.best else False
         result["removed_again"] = removed
     await service.reindex()
-    task = service._rebuild_task  # noqa: SLF001
+    task = service._rebuild_task
     if task is not None:
         await task
-    snapshot = service._snapshot  # noqa: SLF001
+    snapshot = service._snapshot
     assert snapshot is not None
     texts = [snapshot.index.sentence_text(i) for i in range(snapshot.index.sentence_count)]
     await service.close()
@@ -318,7 +328,7 @@ async def open_first_answer(db: Path) -> dict[str, Any]:
     service = await AnswerService.open(quiet_settings(db), load_sample=False)
     answer = await service.answer("Which country is now bankrupt?")
     seconds = time.perf_counter() - started
-    snapshot = service._snapshot  # noqa: SLF001
+    snapshot = service._snapshot
     segments = len(snapshot.index.segments) if snapshot else 0
     await service.close()
     return {"open_s": seconds, "answered": answer.best is not None, "segments": segments,

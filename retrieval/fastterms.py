@@ -20,7 +20,10 @@ __all__ = ["terms"]
 # Characters that can never be part of a term at the edge of a whitespace-separated piece:
 # they are not letters, digits or combining marks, and an apostrophe, "." or "," only joins
 # characters on both sides.
-_EDGE = "\"'“”‘’«»()[]{}<>.,;:!?…-–—/\\*_|~`^#%&+=@$¡¿"
+_EDGE = (
+    "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()[]{}<>.,;:!?\u2026-\u2013\u2014/\\*_|~`^#%&+=@$"
+    "\u00a1\u00bf"
+)
 
 
 _WORDS: dict[str, tuple[str, ...]] = {}

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -238,8 +239,8 @@ class FusedIndex:
         if weight <= 0:
             return None
         per_segment = tuple(tuple(row[i] for row in rows) for i in range(len(self.segments)))
-        return _Query(tuple(known), per_segment, np.asarray(idf_s), np.asarray(idf_a), np.asarray(idf_t),
-                      weight)
+        return _Query(tuple(known), per_segment, np.asarray(idf_s), np.asarray(idf_a),
+                      np.asarray(idf_t), weight)
 
     def coverage(
         self, query_terms: Sequence[str], *, text: str | None = None,
@@ -322,8 +323,13 @@ class FusedIndex:
         titles: list[npt.NDArray[np.float64]] = []
         bounds: list[npt.NDArray[np.float64]] = []
         for segment, ids in zip(self.segments, query.ids, strict=True):
-            docs, postings, terms, a_weights, b_weights = [], [], [], [], []
-            t_docs, t_weights = [], []
+            docs: list[npt.NDArray[Any]] = []
+            postings: list[npt.NDArray[Any]] = []
+            terms: list[npt.NDArray[Any]] = []
+            a_weights: list[npt.NDArray[Any]] = []
+            b_weights: list[npt.NDArray[Any]] = []
+            t_docs: list[npt.NDArray[Any]] = []
+            t_weights: list[npt.NDArray[Any]] = []
             for k, term_id in enumerate(ids):
                 if term_id < 0:
                     continue
@@ -342,14 +348,14 @@ class FusedIndex:
             if docs:
                 all_docs = np.concatenate(docs)
                 passes.append(_Pass(all_docs, np.concatenate(postings), np.concatenate(terms)))
-                articles.append(np.bincount(all_docs, np.concatenate(a_weights), count))
-                bounds.append(np.bincount(all_docs, np.concatenate(b_weights), count))
+                articles.append(_sums(all_docs, np.concatenate(a_weights), count))
+                bounds.append(_sums(all_docs, np.concatenate(b_weights), count))
             else:
                 empty = np.zeros(0, dtype=np.int64)
                 passes.append(_Pass(np.zeros(0, dtype=np.int32), empty, empty))
                 articles.append(np.zeros(count))
                 bounds.append(np.zeros(count))
-            titles.append(np.bincount(np.concatenate(t_docs), np.concatenate(t_weights), count)
+            titles.append(_sums(np.concatenate(t_docs), np.concatenate(t_weights), count)
                           if t_docs else np.zeros(count))
         if len(passes) == 1:
             return passes, articles[0], titles[0], bounds[0]
@@ -393,7 +399,7 @@ class FusedIndex:
         doc_part: npt.NDArray[np.float64],
         threshold: float,
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """Exact scores of the sentences of ``remaining`` documents that can reach ``threshold``.
+        """Exact scores of sentences of ``remaining`` documents that can reach ``threshold``.
 
         MaxScore (Turtle & Flood 1995): a term's largest possible contribution is
         ``idf * s_max / Q``. The low-contribution terms whose sum, plus the best document
@@ -497,9 +503,9 @@ class FusedIndex:
             ends = np.cumsum(lengths)
             index = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + np.repeat(
                 starts - (ends - lengths), lengths)
-            weights = segment.s_part[index] * np.repeat(query.idf_s[entries.terms[pick]],
-                                                        lengths)
-            slots = segment.s_ids[index] + np.repeat(shift[entries.docs[pick]], lengths)
+            weights = np.take(segment.s_part, index) * np.repeat(
+                query.idf_s[entries.terms[pick]], lengths)
+            slots = np.take(segment.s_ids, index) + np.repeat(shift[entries.docs[pick]], lengths)
             s_scores = np.bincount(slots, weights, int(counts.sum()))
             found = np.flatnonzero(s_scores)
             doc_of_slot = np.repeat(docs, counts)[found]
@@ -511,6 +517,13 @@ class FusedIndex:
         if not out_f:
             return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(out_f), np.concatenate(out_sentence), np.concatenate(out_match)
+
+
+def _sums(
+    where: npt.NDArray[Any], weights: npt.NDArray[Any], count: int
+) -> npt.NDArray[np.float64]:
+    """``weights`` summed per index in ``where`` (float64, length ``count``)."""
+    return np.bincount(where, weights, count).astype(np.float64, copy=False)
 
 
 class _Best:

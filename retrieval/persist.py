@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ FORMAT = 1
 def save(segment: Segment, directory: Path, key: str, extra: dict[str, Any] | None = None) -> None:
     """Write ``segment`` to ``directory`` (replacing what is there) under ``key``."""
     directory = Path(directory)
-    staging = directory.with_name(f"{directory.name}.tmp-{os.getpid()}")
+    unique = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = directory.with_name(f"{directory.name}.tmp-{unique}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     for name in ARRAY_FIELDS:
@@ -60,7 +62,7 @@ def save(segment: Segment, directory: Path, key: str, extra: dict[str, Any] | No
         **(extra or {}),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    old = directory.with_name(f"{directory.name}.old-{os.getpid()}")
+    old = directory.with_name(f"{directory.name}.old-{unique}")
     if directory.exists():
         directory.rename(old)
     staging.rename(directory)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +42,7 @@ Int64Array = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 
 _DOCUMENT_CACHE = 512
+_SLICE = 100_000
 
 
 class SentenceLike(Protocol):
@@ -324,15 +325,20 @@ class SegmentBuilder:
         term_ids: Int32Array,
         lengths: Int32Array,
     ) -> None:
-        encoded = [sentence.text.encode("utf-8") for sentence in sentences]
+        texts = [sentence.text for sentence in sentences]
+        joined = "".join(texts)
+        if joined.isascii():
+            text_lengths = [len(text) for text in texts]
+        else:
+            text_lengths = [len(text.encode("utf-8")) for text in texts]
+        spans = [(s.position, s.paragraph, s.start, s.end) for s in sentences]
         self._pending.append(_Pending(
             info=info,
             terms=term_ids,
             lengths=lengths,
-            spans=np.asarray([(s.position, s.paragraph, s.start, s.end) for s in sentences],
-                             dtype=np.int32).reshape(-1, 4),
-            text=b"".join(encoded),
-            text_lengths=np.asarray([len(e) for e in encoded], dtype=np.int64),
+            spans=np.asarray(spans, dtype=np.int32).reshape(-1, 4),
+            text=joined.encode("utf-8"),
+            text_lengths=np.asarray(text_lengths, dtype=np.int64),
             title_terms=np.asarray(self._ids(info.title or ""), dtype=np.int32),
         ))
 
@@ -348,8 +354,16 @@ class SegmentBuilder:
         return _assemble(self, pending)
 
 
-def _concat(parts: Sequence[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
+def _concat(parts: Sequence[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+def _expand(counts: npt.NDArray[np.integer]) -> Int64Array:
+    """``np.repeat(arange(len(counts)), counts)``, in slices (each holds the GIL briefly)."""
+    index = np.arange(len(counts), dtype=np.int64)
+    parts = [np.repeat(index[at : at + _SLICE], counts[at : at + _SLICE])
+             for at in range(0, len(counts), _SLICE)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _offsets(term_of_posting: npt.NDArray[np.int64], vocabulary_size: int) -> Int64Array:
@@ -371,16 +385,16 @@ def _assemble(builder: SegmentBuilder, pending: Sequence[_Pending]) -> Segment:
     text_lengths = _concat([p.text_lengths for p in pending], np.int64)
     text_offsets = np.zeros(sentence_count + 1, dtype=np.int64)
     text_offsets[1:] = np.cumsum(text_lengths)
-    text = np.frombuffer(b"".join(p.text for p in pending), dtype=np.uint8).copy()
+    text = np.frombuffer(b"".join(p.text for p in pending), dtype=np.uint8)  # read-only
 
     # sentence postings: unique (term, sentence) pairs with their counts, term-major
     occurrences = _concat([p.terms for p in pending], np.int64)
-    sentence_of = np.repeat(np.arange(sentence_count, dtype=np.int64), lengths)
-    keys, tf = np.unique(occurrences * max(sentence_count, 1) + sentence_of,
+    keys, tf = np.unique(occurrences * max(sentence_count, 1) + _expand(lengths),
                          return_counts=True)
+    del occurrences
     term = keys // max(sentence_count, 1)
     s_ids = (keys % max(sentence_count, 1)).astype(np.int32)
-    doc_of_sentence = np.repeat(np.arange(doc_count, dtype=np.int64), per_doc)
+    doc_of_sentence = _expand(per_doc)
     article_lengths = np.bincount(doc_of_sentence, weights=lengths,
                                   minlength=doc_count).astype(np.int64)
     title_terms = [p.title_terms for p in pending]
@@ -393,10 +407,11 @@ def _assemble(builder: SegmentBuilder, pending: Sequence[_Pending]) -> Segment:
         t_avgdl = float(title_lengths.mean()) if doc_count else 0.0
     params = builder.params
     tf64 = tf.astype(np.float64)
-    s_part = bm25_part(tf64, lengths[s_ids].astype(np.float64), params.k1, params.b, s_avgdl)
+    s_part = bm25_part(tf64, np.take(lengths, s_ids).astype(np.float64), params.k1, params.b,
+                       s_avgdl)
 
     # article postings: one per (term, document) run of the sentence postings
-    doc_of = doc_of_sentence[s_ids]
+    doc_of = np.take(doc_of_sentence, s_ids)
     if len(keys):
         change = np.ones(len(keys), dtype=bool)
         change[1:] = (term[1:] != term[:-1]) | (doc_of[1:] != doc_of[:-1])
@@ -412,14 +427,14 @@ def _assemble(builder: SegmentBuilder, pending: Sequence[_Pending]) -> Segment:
         a_term = np.zeros(0, dtype=np.int64)
         a_ids = np.zeros(0, dtype=np.int32)
     soff_type = np.int32 if len(keys) < 2**31 - 1 else np.int64
-    a_soff = np.append(starts, len(keys)).astype(soff_type)
+    a_soff: npt.NDArray[Any] = np.append(starts, len(keys)).astype(soff_type)
     article_k1, article_b = builder.article
-    a_part = bm25_part(a_tf, article_lengths[a_ids].astype(np.float64), article_k1, article_b,
-                       a_avgdl)
+    a_part = bm25_part(a_tf, np.take(article_lengths, a_ids).astype(np.float64), article_k1,
+                       article_b, a_avgdl)
 
     # title postings
     title_occurrences = _concat(title_terms, np.int64)
-    title_doc = np.repeat(np.arange(doc_count, dtype=np.int64), title_lengths)
+    title_doc = _expand(title_lengths)
     t_keys, t_tf = np.unique(title_occurrences * max(doc_count, 1) + title_doc,
                              return_counts=True)
     t_term = t_keys // max(doc_count, 1)

@@ -25,7 +25,7 @@ AnswerType = Literal["person", "date", "number", "place"]
 
 DEFAULT_BOOST = 0.15
 DEFAULT_QUESTION_PENALTY = 0.5
-_CLOSERS = "\"'”’»)]"
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"

@@ -8,9 +8,8 @@ from retrieval.bm25 import SentenceHit
 from retrieval.tokenization import tokenize_with_spans
 from retrieval.types import Answer, Document, ScoredPassage, Sentence
 
-
 MAX_LIST_ITEMS = 12
-_TERMINAL = (".", "!", "?", "…", "\"", "”", "’", "'", "»", ")")
+_TERMINAL = (".", "!", "?", "\u2026", "\"", "\u201d", "\u2019", "'", "\u00bb", ")")
 
 
 def _is_list_item(sentence: Sentence) -> bool:

@@ -53,8 +53,8 @@ _QUESTION_PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
 
 _TYPE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     "person": re.compile(
-        rf"\b(?:{_TITLES})\.?\s+[A-Z][\w'’.-]*|(?<=[a-z,;:] )[A-Z][a-z'’]+(?:\s+[A-Z]\.)*"
-        r"\s+[A-Z][a-z'’-]+"
+        rf"\b(?:{_TITLES})\.?\s+[A-Z][\w'\u2019.-]*|(?<=[a-z,;:] )[A-Z][a-z'\u2019]+(?:\s+[A-Z]\.)*"
+        r"\s+[A-Z][a-z'\u2019-]+"
     ),
     "date": re.compile(
         rf"\b(?:{_MONTHS})\b\.?|\b(?:{_WEEKDAYS})\b|\b1[5-9]\d\d\b|\b20\d\d\b|"

@@ -1,6 +1,6 @@
 """The analyzer: NORM-01 (stopword-only queries), acronyms, numbers, spans."""
 
-# ruff: noqa: RUF001  # typographic quotes, dashes and full-width letters are the test inputs
+# typographic quotes, dashes and full-width letters are the test inputs
 
 from __future__ import annotations
 

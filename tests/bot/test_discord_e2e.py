@@ -409,6 +409,7 @@ def test_disc_03_plain_content_mode_fits_2000_with_complete_attribution(bot: Bot
     assert "…" in content
 
 
+# Case DISC-04 (../shared/cases/cases.jsonl)
 def test_disc_04_embed_limits_and_url_never_cut(bot: Bot) -> None:
     _, records = _ask(bot, "What are the line items?", guild=GUILD_B)
     answer = _answer(records)

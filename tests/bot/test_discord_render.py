@@ -417,6 +417,7 @@ def test_disc_03_attribution_stays_whole_with_long_title_and_url() -> None:
     assert content.endswith(f"<{url}>")
 
 
+# Case DISC-04 (../shared/cases/cases.jsonl)
 def test_disc_04_embed_limits_with_overlong_everything() -> None:
     url = "https://news.example/" + "a" * 600
     answer = _answer(

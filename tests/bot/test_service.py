@@ -42,6 +42,7 @@ async def test_norm_01_question_without_terms_asks_for_a_topic_and_is_logged(set
     assert stats.questions == 1
 
 
+# Case BM25-03 (../shared/cases/cases.jsonl)
 async def test_bm25_03_empty_index_then_one_article_works_without_restart(settings, tmp_path):
     async with await AnswerService.open(settings, load_sample=False) as service:
         empty = await service.answer("What happened at the port?")
@@ -66,6 +67,7 @@ async def test_bm25_03_empty_index_then_one_article_works_without_restart(settin
     assert answer.best.sentence.text == "The port reopened on Friday after the storm."
 
 
+# Case BM25-04 (../shared/cases/cases.jsonl)
 async def test_bm25_04_unrelated_question_abstains_without_attribution(settings, tmp_path):
     corpus = tmp_path / "c.txt"
     corpus.write_text("Harbour news\n\nThe harbour bridge reopened on Saturday. Ferry fares will "
@@ -79,6 +81,7 @@ async def test_bm25_04_unrelated_question_abstains_without_attribution(settings,
     assert "Harbour news" not in text
 
 
+# Case ATTR-01 (../shared/cases/cases.jsonl)
 async def test_attr_01_missing_metadata_is_shown_as_unknown_never_none(settings, tmp_path):
     records = [
         {"title": "Ferry service resumes", "publisher": None, "url": "https://news.example/ferry",
@@ -134,3 +137,46 @@ async def test_reingesting_the_same_folder_adds_nothing(settings, tiny_corpus):
         first = await service.ingest([tiny_corpus])
         second = await service.ingest([tiny_corpus])
     assert (first.added, second.added, second.duplicates) == (3, 0, 3)
+
+
+# Case HTML-01 (../shared/cases/cases.jsonl): answers come from the body only
+async def test_html_01_related_links_are_never_cited(settings, tmp_path):
+    page = tmp_path / "bridge.html"
+    page.write_text(
+        "<html><head><title>Bridge reopens | Example Times</title></head><body><nav>"
+        "<a href='/'>Home</a> <a href='/world'>World</a></nav><article><h1>Bridge reopens after "
+        "repairs</h1><p class='byline'>By Staff Writer</p><p>The harbour bridge reopened on "
+        "Saturday after six weeks of repairs.</p><p>Read more: Mayor announces budget cuts</p>"
+        "<aside class='related'><h3>Related stories</h3><ul><li><a href='/a'>Mayor announces "
+        "budget cuts</a></li><li><a href='/b'>Ferry fares to rise</a></li></ul></aside>"
+        "<div class='newsletter'>Sign up for our daily newsletter</div></article>"
+        "<footer>All rights reserved</footer></body></html>")
+    async with await AnswerService.open(settings, load_sample=False) as service:
+        await service.ingest([page])
+        bridge = await service.answer("When did the bridge reopen?")
+        mayor = await service.answer("What did the mayor announce?")
+    assert bridge.best is not None
+    assert bridge.best.sentence.text == (
+        "The harbour bridge reopened on Saturday after six weeks of repairs.")
+    assert bridge.best.document.title == "Bridge reopens after repairs"
+    assert mayor.hits == ()
+
+
+# Case HTML-04 (../shared/cases/cases.jsonl): paywall prompts are not indexed
+async def test_html_04_paywall_prompt_is_not_an_answer_and_source_is_an_excerpt(
+    settings, tmp_path
+):
+    page = tmp_path / "airport.html"
+    page.write_text(
+        "<article><h1>City weighs airport sale</h1><p>The city plans to sell its airport to a "
+        "private operator, according to documents seen by this newspaper.</p>"
+        "<div class='paywall'><p>Subscribe to continue reading. Already a subscriber? Log in.</p>"
+        "<a href='/subscribe'>Get full access</a></div></article>")
+    async with await AnswerService.open(settings, load_sample=False) as service:
+        await service.ingest([page])
+        sale = await service.answer("What does the city plan to sell?")
+        subscribe = await service.answer("How do I subscribe?")
+    assert sale.best is not None
+    assert sale.best.document.partial
+    assert "(excerpt: the source is paywalled or truncated)" in render_plain(sale)
+    assert subscribe.hits == ()

@@ -160,6 +160,7 @@ def test_double_encoded_utf8_file_is_repaired_on_ingest() -> None:
                                              "Der Bürgermeister eröffnete die Brücke.")
 
 
+# Case HTML-03 (../shared/cases/cases.jsonl)
 def test_html_03_utf8_page_declaring_latin_1_has_no_mojibake() -> None:
     data = PAGE.format(meta="<meta http-equiv='Content-Type' "
                             "content='text/html; charset=iso-8859-1'>").encode()

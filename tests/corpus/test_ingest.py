@@ -75,6 +75,7 @@ SENT_08 = (
 )
 
 
+# Case HTML-01 (../shared/cases/cases.jsonl)
 def test_html_01_keeps_only_the_article_sentence_and_the_h1_title(tmp_path: Path) -> None:
     article = only_article(list(read_articles(write(tmp_path, "bridge.html", HTML_01))))
     assert article.title == "Bridge reopens after repairs"
@@ -83,6 +84,7 @@ def test_html_01_keeps_only_the_article_sentence_and_the_h1_title(tmp_path: Path
         assert junk not in article.body
 
 
+# Case HTML-03 (../shared/cases/cases.jsonl)
 def test_html_03_iso_8859_1_bytes_with_meta_charset_and_bare_content_type() -> None:
     data = HTML_03.encode("iso-8859-1")
     items = list(read_article_bytes(data, filename="page.html", content_type="text/html"))
@@ -92,6 +94,7 @@ def test_html_03_iso_8859_1_bytes_with_meta_charset_and_bare_content_type() -> N
     assert_no_mojibake(article)
 
 
+# Case HTML-03 (../shared/cases/cases.jsonl)
 def test_html_03_utf8_with_bom_and_no_meta_charset(tmp_path: Path) -> None:
     page = HTML_03.replace(
         "<meta http-equiv='Content-Type' content='text/html; charset=iso-8859-1'>", ""
@@ -103,6 +106,7 @@ def test_html_03_utf8_with_bom_and_no_meta_charset(tmp_path: Path) -> None:
     assert_no_mojibake(article)
 
 
+# Case HTML-03 (../shared/cases/cases.jsonl)
 def test_html_03_json_with_unicode_escapes(tmp_path: Path) -> None:
     record = {"title": "Bürgermeister eröffnet Brücke",
               "text": "Der Bürgermeister eröffnete am Montag die neue Brücke."}
@@ -114,6 +118,7 @@ def test_html_03_json_with_unicode_escapes(tmp_path: Path) -> None:
     assert_no_mojibake(article)
 
 
+# Case HTML-03 (../shared/cases/cases.jsonl)
 def test_html_03_legacy_bytes_without_any_declaration_are_not_mojibake() -> None:
     page = HTML_03.replace("charset=iso-8859-1", "")
     article = only_article(list(read_article_bytes(page.encode("cp1252"), filename="p.html")))
@@ -121,6 +126,7 @@ def test_html_03_legacy_bytes_without_any_declaration_are_not_mojibake() -> None
     assert_no_mojibake(article)
 
 
+# Case HTML-03 (../shared/cases/cases.jsonl)
 def test_html_03_http_charset_wins_over_a_wrong_meta_charset() -> None:
     page = HTML_03.replace("iso-8859-1", "utf-8")
     data = page.encode("iso-8859-1")
@@ -136,6 +142,7 @@ def assert_no_mojibake(article: Article) -> None:
         assert "Brücke" in text
 
 
+# Case HTML-04 (../shared/cases/cases.jsonl)
 def test_html_04_paywall_prompt_is_dropped_and_article_marked_partial() -> None:
     article = only_article(list(read_article_bytes(HTML_04.encode(), filename="p.html")))
     assert article.body == (
@@ -158,6 +165,7 @@ def test_html_04_paywall_prompt_is_dropped_and_article_marked_partial() -> None:
         "Already a member? Sign in",
     ],
 )
+# Case HTML-04 (../shared/cases/cases.jsonl)
 def test_html_04_other_paywall_wordings(prompt: str) -> None:
     page = (f"<article><h1>Rates rise</h1><p>The central bank raised its main rate on "
             f"Thursday.</p><div class='offer'><p>{prompt}</p></div></article>")
@@ -166,6 +174,7 @@ def test_html_04_other_paywall_wordings(prompt: str) -> None:
     assert article.partial is True
 
 
+# Case HTML-04 (../shared/cases/cases.jsonl)
 def test_html_04_article_without_paywall_is_not_partial() -> None:
     page = ("<article><h1>Rates rise</h1><p>Readers who subscribe to the bank's bulletin got "
             "the news first, the bank said on Thursday.</p></article>")
@@ -212,6 +221,7 @@ ATTR_01 = [
 ]
 
 
+# Case ATTR-01 (../shared/cases/cases.jsonl)
 def test_attr_01_missing_and_invalid_metadata_become_none(tmp_path: Path) -> None:
     items = list(read_articles(write(tmp_path, "articles.json", json.dumps(ATTR_01))))
     ferry, rail, tram = articles(items)
@@ -225,6 +235,7 @@ def test_attr_01_missing_and_invalid_metadata_become_none(tmp_path: Path) -> Non
             assert value not in ("None", "null", "", "()")
 
 
+# Case ATTR-01 (../shared/cases/cases.jsonl)
 def test_attr_01_non_string_values_are_none_not_their_repr(tmp_path: Path) -> None:
     record = {"title": 42, "source": {"id": None}, "url": ["x"], "date": 20260601,
               "authors": None, "text": "Buses ran late on Friday."}
@@ -234,6 +245,7 @@ def test_attr_01_non_string_values_are_none_not_their_repr(tmp_path: Path) -> No
     assert article.authors == ()
 
 
+# Case BM25-03 (../shared/cases/cases.jsonl)
 def test_bm25_03_nav_and_script_only_page_is_skipped(tmp_path: Path) -> None:
     page = ("<html><body><nav><a href='/'>Home</a></nav><script>var x=1;</script>"
             "</body></html>")
@@ -241,6 +253,7 @@ def test_bm25_03_nav_and_script_only_page_is_skipped(tmp_path: Path) -> None:
     assert items == [Skip(origin=str(tmp_path / "empty.html"), reason="no text extracted")]
 
 
+# Case BM25-03 (../shared/cases/cases.jsonl)
 def test_bm25_03_whitespace_only_text_file_is_skipped(tmp_path: Path) -> None:
     items = list(read_articles(write(tmp_path, "blank.txt", "   \n\n  ")))
     assert len(items) == 1
@@ -258,6 +271,7 @@ def test_bm25_03_whitespace_only_text_file_is_skipped(tmp_path: Path) -> None:
         ("null-text.json", '{"title": "Headline only", "text": null}'),
     ],
 )
+# Case BM25-03 (../shared/cases/cases.jsonl)
 def test_bm25_03_inputs_without_article_text_are_skipped(
     tmp_path: Path, name: str, data: str
 ) -> None:
@@ -307,6 +321,7 @@ def test_html_page_metadata_and_boilerplate_variants() -> None:
     )
 
 
+# Case HTML-01 (../shared/cases/cases.jsonl)
 def test_html_01_long_related_link_list_outside_the_article_is_not_indexed() -> None:
     links = "".join(f"<li><a href='/x{n}'>Another related headline number {n} about the "
                     f"city</a></li>" for n in range(30))

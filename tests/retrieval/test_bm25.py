@@ -56,6 +56,7 @@ def test_scores_equal_reference_rank_bm25_model():
                                           if expected[i] > 0]
 
 
+# Case BM25-01 (../shared/cases/cases.jsonl)
 def test_bm25_01_term_in_half_the_sentences_still_scores_above_zero():
     docs = one_sentence_docs([
         "The harbour bridge closed on Monday for repairs.",
@@ -66,6 +67,7 @@ def test_bm25_01_term_in_half_the_sentences_still_scores_above_zero():
     assert hits[0].score > 0
 
 
+# Case BM25-01 (../shared/cases/cases.jsonl)
 def test_bm25_01_flood_sentences_outrank_the_others():
     docs = one_sentence_docs([
         "Flood warnings were issued for the river.",
@@ -85,6 +87,7 @@ def test_term_in_every_sentence_scores_above_zero():
     assert all(h.score > 0 for h in hits)
 
 
+# Case BM25-03 (../shared/cases/cases.jsonl)
 @pytest.mark.parametrize("bodies", [[], ["   \n\n  "], ["the of and", "a an"]])
 def test_bm25_03_empty_corpus_is_a_clear_error_not_zero_division(bodies):
     index = BM25Index.build(make_docs(*bodies))
@@ -93,6 +96,7 @@ def test_bm25_03_empty_corpus_is_a_clear_error_not_zero_division(bodies):
         index.search(["port"], top_k=3)
 
 
+# Case BM25-04 (../shared/cases/cases.jsonl)
 def test_bm25_04_no_query_term_in_corpus_returns_nothing():
     docs = one_sentence_docs([
         "The harbour bridge reopened on Saturday.",
@@ -102,6 +106,7 @@ def test_bm25_04_no_query_term_in_corpus_returns_nothing():
     assert BM25Index.build(docs).search(tokenize("What did the volcano do?"), top_k=1) == []
 
 
+# Case BM25-04 (../shared/cases/cases.jsonl)
 def test_bm25_04_ties_break_by_build_order_every_time():
     docs = one_sentence_docs(["Bridge news today.", "Bridge news today.", "Bridge news today."])
     index = BM25Index.build(docs)

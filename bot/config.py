@@ -38,7 +38,6 @@ class Settings(BaseSettings):
     bm25_k1: float = Field(0.5, gt=0, description="sentence BM25 k1 (term-frequency saturation)")
     bm25_b: float = Field(0.3, ge=0, le=1, description="sentence BM25 b (length normalisation)")
     window: int = Field(1, ge=0, le=10, description="neighbour sentences each side")
-    min_score: float = Field(0.0, ge=0, description="abstain when the best score is at most this")
     answer_type_boost: float = Field(0.15, ge=0, description="score boost for answer-type match")
     # retrieval engine (issue 4): fused ranking, abstention, index persistence
     article_weight: float = Field(0.4, ge=0, description="weight of the article's BM25 (alpha)")

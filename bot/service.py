@@ -771,7 +771,6 @@ class AnswerService:
 
         hits = rerank(query, hits, text_of, boost=settings.answer_type_boost,
                       question_penalty=settings.question_penalty)
-        hits = [hit for hit in hits if hit.score > settings.min_score]
         answer = compose(query, query_terms, hits, snapshot.by_position, top_k=top_k,
                          window=window)
         if answer.best is not None and (settings.min_match > 0 or settings.min_article_match > 0):

@@ -209,7 +209,7 @@ class LagMonitor:
 
 def index_memory(service: AnswerService) -> dict[str, float]:
     """MB of the index (arrays, vocabulary, metadata) and of the kept sentence text."""
-    snapshot = service._snapshot
+    snapshot = service.index.snapshot
     assert snapshot is not None
     sizes = snapshot.index.nbytes()
     vocabulary = 0
@@ -234,13 +234,13 @@ async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dic
     result["build_s"] = time.perf_counter() - started
     result["peak_rss_mb"] = peak_rss_mb()
     result["rss_before_mb"] = rss_before
-    snapshot = service._snapshot
+    snapshot = service.index.snapshot
     assert snapshot is not None
     result["sentences"] = snapshot.index.sentence_count
     result["articles"] = snapshot.index.doc_count
     result.update(index_memory(service))
     started = time.perf_counter()
-    key = service._config_key()
+    key = service.index.config_key()
     persist.save(snapshot.index.segments[0], index_dir, key, {"corpus_version": -1})
     result["save_s"] = time.perf_counter() - started
 
@@ -283,7 +283,7 @@ async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dic
             result["add_s"] = time.perf_counter() - started
             result["add_found"] = bool(answer.best and "zephyrine" in answer.best.sentence.text)
         result["add_lag_ms"] = monitor.worst
-        task = service._rebuild_task
+        task = service.index.pending_rebuild
         with LagMonitor() as monitor:
             started = time.perf_counter()
             if task is not None:
@@ -297,10 +297,10 @@ async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dic
             if answer.best else False
         result["removed_again"] = removed
     await service.reindex()
-    task = service._rebuild_task
+    task = service.index.pending_rebuild
     if task is not None:
         await task
-    snapshot = service._snapshot
+    snapshot = service.index.snapshot
     assert snapshot is not None
     texts = [snapshot.index.sentence_text(i) for i in range(snapshot.index.sentence_count)]
     await service.close()
@@ -328,7 +328,7 @@ async def open_first_answer(db: Path) -> dict[str, Any]:
     service = await AnswerService.open(quiet_settings(db), load_sample=False)
     answer = await service.answer("Which country is now bankrupt?")
     seconds = time.perf_counter() - started
-    snapshot = service._snapshot
+    snapshot = service.index.snapshot
     segments = len(snapshot.index.segments) if snapshot else 0
     await service.close()
     return {"open_s": seconds, "answered": answer.best is not None, "segments": segments,

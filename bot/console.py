@@ -51,7 +51,7 @@ async def run_console(service: AnswerService, *, prompt: str = "newsdesk> ") -> 
             print(HELP)
             continue
         if lowered == "sources":
-            for document in service.visible_documents(("shared",)):
+            for document in service.listings.articles(("shared",)):
                 date = document.published or "date unknown"
                 print(f"  [{document.doc_id}] {document.title or 'untitled'}"
                       f" · {document.source or 'unknown publisher'} · {date}")

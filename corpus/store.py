@@ -1,4 +1,8 @@
-"""ArticleStore: the only module with SQL. SQLite through aiosqlite, WAL mode."""
+"""ArticleStore: the only module with SQL. SQLite through aiosqlite, WAL mode.
+
+It implements `corpus.backend.CorpusStore`; the value types it returns live there and are
+re-exported here (``from corpus.store import SHARED_SCOPE, SentenceRow`` keeps working).
+"""
 
 from __future__ import annotations
 
@@ -9,81 +13,41 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Protocol, Self
+from typing import Self
 from urllib.parse import urlsplit
 
 import aiosqlite
 
+from corpus.backend import (
+    SHARED_SCOPE,
+    SentenceLike,
+    SentenceRow,
+    StoreStats,
+    UpsertResult,
+)
 from corpus.models import Article, StoredArticle
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SHARED_SCOPE",
+    "ArticleStore",
+    "SentenceLike",
+    "SentenceRow",
+    "StoreStats",
+    "UpsertResult",
+    "content_hash",
+]
 
 log = logging.getLogger(__name__)
 
-SHARED_SCOPE = "shared"
 BUSY_TIMEOUT_MS = 10_000
 _OPENING_CHARS = 200
 _MIN_OPENING_CHARS = 20
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
-
-UpsertStatus = Literal["added", "updated", "skipped"]
-
-
-class SentenceLike(Protocol):
-    """What the store needs of a sentence (``retrieval.types.Sentence`` fits)."""
-
-    @property
-    def position(self) -> int: ...  # noqa: D102
-    @property
-    def paragraph(self) -> int: ...  # noqa: D102
-    @property
-    def start(self) -> int: ...  # noqa: D102
-    @property
-    def end(self) -> int: ...  # noqa: D102
-    @property
-    def text(self) -> str: ...  # noqa: D102
-
-
-@dataclass(frozen=True, slots=True)
-class UpsertResult:
-    """Outcome of storing one article, with the article's id.
-
-    ``added``, ``updated`` (same URL, new content) or ``skipped`` (identical content).
-    """
-
-    status: UpsertStatus
-    article_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceRow:
-    """One stored sentence, in the order and shape the index needs."""
-
-    article_id: int
-    position: int
-    paragraph: int
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class StoreStats:
-    """Counts for ``newsdesk stats`` and ``/corpus stats``."""
-
-    articles: int
-    sentences: int
-    sources: int
-    oldest: str | None
-    newest: str | None
-    questions: int
-    unanswered: int
-    schema_version: int
-    path: str
-
 
 def content_hash(article: Article) -> str:
     """SHA-256 hex digest of the article's title and body (the dedupe key within a scope)."""

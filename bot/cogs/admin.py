@@ -11,10 +11,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.common import Interaction, defer, followup, send_ephemeral
-from bot.cogs.sources import find_document, title_choices
+from bot.cogs.sources import title_choices
 from bot.discord_render import SEPARATOR, EmbedSpec, Field, Text, escape, fit_embed, message
 from bot.fetch import check_url
 from bot.service import IngestReport
+from corpus.backend import SHARED_SCOPE
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -138,7 +139,7 @@ class CorpusCog(commands.Cog):
     ) -> None:
         """Remove an article this server added (shared articles belong to the operator)."""
         scope = require_manager(interaction)
-        document = find_document(self.bot.service.visible_documents((scope,)), article)
+        document = self.bot.service.listings.find((scope,), article)
         if document is None:
             await send_ephemeral(
                 interaction,
@@ -161,28 +162,26 @@ class CorpusCog(commands.Cog):
         """Offer this server's own articles (never shared or other servers' ones)."""
         if interaction.guild_id is None:
             return []
-        documents = self.bot.service.visible_documents((str(interaction.guild_id),))
-        return title_choices(documents, current)
+        return title_choices(
+            self.bot.service.listings.titles((str(interaction.guild_id),), current))
 
     @corpus.command(name="stats", description="Counts of the articles this server can search")
     async def stats(self, interaction: Interaction) -> None:
         """Articles (shared and this server's), sentences, publishers and date range."""
         scope = require_manager(interaction)
-        documents = self.bot.service.visible_documents(("shared", scope))
-        own = [d for d in documents if d.scope == scope]
-        dates = sorted(d.published for d in documents if d.published)
-        publishers = {d.source.casefold() for d in documents if d.source}
+        counts = self.bot.service.listings.counts((SHARED_SCOPE, scope), scope)
+        shared = counts.articles - counts.own
         spec = EmbedSpec(
             title=Text("Corpus for this server"),
             fields=[
                 Field(Text("Articles"), Text(
-                    f"{len(documents)} ({len(documents) - len(own)} shared, {len(own)} added here)"
+                    f"{counts.articles} ({shared} shared, {counts.own} added here)"
                 ), inline=True),
-                Field(Text("Sentences"), Text(str(sum(len(d.sentences) for d in documents))),
-                      inline=True),
-                Field(Text("Publishers"), Text(str(len(publishers))), inline=True),
+                Field(Text("Sentences"), Text(str(counts.sentences)), inline=True),
+                Field(Text("Publishers"), Text(str(counts.publishers)), inline=True),
                 Field(Text("Published"),
-                      Text(f"{dates[0]} to {dates[-1]}" if dates else "dates unknown"),
+                      Text(f"{counts.oldest} to {counts.newest}" if counts.oldest
+                           else "dates unknown"),
                       inline=True),
             ],
             footer=f"Add with /corpus add{SEPARATOR}remove with /corpus remove",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -30,6 +31,7 @@ from bot.discord_render import (
 )
 from corpus.models import StoredArticle
 from corpus.store import SHARED_SCOPE
+from retrieval.postings import DocumentInfo
 from retrieval.types import Document
 
 if TYPE_CHECKING:
@@ -139,36 +141,14 @@ class ArticleListView(discord.ui.View):
         await report_error(interaction, error)
 
 
-def title_choices(
-    documents: list[Document], current: str, *, limit: int = 25
-) -> list[app_commands.Choice[str]]:
-    """Build autocomplete choices (value: the article id) for titles containing ``current``."""
-    needle = current.casefold().strip()
+def title_choices(documents: Sequence[DocumentInfo]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices for ``documents``: "title · publisher", the article id as value."""
     choices = []
     for document in documents:
         title = document.title or "untitled"
-        if needle and needle not in title.casefold():
-            continue
         label = f"{title}{SEPARATOR}{document.source}" if document.source else title
         choices.append(app_commands.Choice(name=choice_name(label), value=str(document.doc_id)))
-        if len(choices) >= limit:
-            break
     return choices
-
-
-def find_document(documents: list[Document], wanted: str) -> Document | None:
-    """Find the document picked by autocomplete (its id) or, failing that, by title."""
-    text = wanted.strip()
-    if text.isdigit():
-        for document in documents:
-            if document.doc_id == int(text):
-                return document
-    folded = text.casefold()
-    exact = [d for d in documents if (d.title or "").casefold() == folded]
-    if exact:
-        return exact[0]
-    partial = [d for d in documents if folded and folded in (d.title or "").casefold()]
-    return partial[0] if partial else None
 
 
 def article_embed(document: Document, stored: StoredArticle | None) -> dict[str, Any]:
@@ -239,12 +219,8 @@ class SourcesCog(commands.Cog):
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer titles containing what was typed (the title itself is the value)."""
-        documents = self.bot.service.visible_documents(scopes_for(interaction))
-        needle = current.casefold().strip()
-        titles = [d.title for d in documents if d.title and needle in d.title.casefold()]
-        return [
-            app_commands.Choice(name=choice_name(t), value=t) for t in titles if len(t) <= 100
-        ][:25]
+        titles = self.bot.service.listings.named_titles(scopes_for(interaction), current)
+        return [app_commands.Choice(name=choice_name(t), value=t) for t in titles]
 
     @app_commands.command(name="article", description="Show one article's details and opening")
     @app_commands.describe(title="The article's title (pick from the list)")
@@ -252,8 +228,7 @@ class SourcesCog(commands.Cog):
         self, interaction: Interaction, title: app_commands.Range[str, 1, 300]
     ) -> None:
         """Show an article's headline, publisher, date, link and opening sentences."""
-        documents = self.bot.service.visible_documents(scopes_for(interaction))
-        document = find_document(documents, title)
+        document = self.bot.service.listings.find(scopes_for(interaction), title)
         if document is None:
             await send_ephemeral(interaction, NOT_FOUND)
             return
@@ -268,5 +243,5 @@ class SourcesCog(commands.Cog):
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer titles this server can see, newest first."""
-        return title_choices(self.bot.service.visible_documents(scopes_for(interaction)), current)
+        return title_choices(self.bot.service.listings.titles(scopes_for(interaction), current))
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from bot.indexing import IndexLifecycle
 from bot.service import AnswerService
 from corpus.models import Article
 from corpus.store import ArticleStore
@@ -23,13 +24,13 @@ def ranked(answer):
 @pytest.fixture
 def no_builds(monkeypatch):
     calls = []
-    original = AnswerService._build
+    original = IndexLifecycle._build
 
     async def counting(self, articles, version):
         calls.append(len(articles))
         return await original(self, articles, version)
 
-    monkeypatch.setattr(AnswerService, "_build", counting)
+    monkeypatch.setattr(IndexLifecycle, "_build", counting)
     return calls
 
 
@@ -84,7 +85,7 @@ async def test_article_written_by_another_process_is_picked_up_on_open(settings,
                                               "rebuild_delay": 3600.0})
     async with await AnswerService.open(incremental, load_sample=False) as service:
         answer = await service.answer("Where was the zephyrine ferry launched?")
-        segments = len(service._snapshot.index.segments)
+        segments = len(service.index.snapshot.index.segments)
     assert answer.best is not None
     assert answer.best.document.title == "Zephyrine ferry"
     assert segments == 2  # the saved index plus the article added since
@@ -104,7 +105,7 @@ async def test_ingest_on_a_large_index_adds_a_segment_with_shared_statistics(set
         builds = len(no_builds)
         await service.ingest([new])
         answer = await service.answer("Why did ferry crews strike?")
-        index = service._snapshot.index
+        index = service.index.snapshot.index
         fresh = FusedIndex.build(list(service.documents))
     assert len(no_builds) == builds  # no full rebuild on the ingest path
     assert len(index.segments) == 2
@@ -123,8 +124,8 @@ async def test_background_rebuild_merges_the_added_segment(settings, tiny_corpus
                         "Ferry crews went on strike on Monday over pay.")
     async with await AnswerService.open(incremental, load_sample=False) as service:
         await service.ingest([new])
-        await service._rebuild_task
-        index = service._snapshot.index
+        await service.index.pending_rebuild
+        index = service.index.snapshot.index
         answer = await service.answer("Why did ferry crews strike?")
     assert len(index.segments) == 1
     assert not index.removed.any()
@@ -146,7 +147,7 @@ async def test_removed_article_is_not_returned_before_or_after_the_rebuild(setti
         assert await service.remove(ferry.document.doc_id, scope="shared")
         before = await service.answer("ferry fares", top_k=10)
         visible = {d.doc_id for d in service.documents}
-        service._rebuild_task.cancel()
+        service.index.pending_rebuild.cancel()
     assert ferry.document.doc_id not in {h.document.doc_id for h in before.hits}
     assert ferry.document.doc_id not in visible
     async with await AnswerService.open(settings, load_sample=False) as service:

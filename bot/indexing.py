@@ -1,0 +1,291 @@
+"""IndexLifecycle: the one place the index is opened, built, caught up, saved and swapped.
+
+Interface: ``await IndexLifecycle.open(store, settings)`` (saved index or full build),
+`note` each store write this process makes, ``await refresh()`` to bring the index up to
+the store, read `snapshot`, ``await close()``. ``refresh`` compares the store's corpus
+version with the snapshot's, so it also picks up writes made by other processes; the
+writes this process noted are applied without listing every article.
+
+How an index is kept current: a few changed articles on a large index become a small extra
+segment (searchable at once; statistics shared with the main segment) and removed ones
+are masked; a full rebuild then runs in the background and is swapped in when done. A
+full build streams the stored sentences (`bot.index_build`) and is saved next to the
+database, so the next start reopens it instead of rebuilding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import hashlib
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import Settings
+from bot.index_build import build_segment, delta_segment
+from bot.snapshot import Snapshot
+from corpus.backend import CorpusStore
+from corpus.models import StoredArticle
+from retrieval import persist
+from retrieval.fusion import FusedIndex, FusionParams
+from retrieval.types import BM25Params
+
+log = logging.getLogger(__name__)
+
+DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
+MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
+_ANALYZER_FILES = ("tokenization.py", "fastterms.py", "postings.py", "data/stopwords.txt")
+
+
+@dataclass(slots=True)
+class Changes:
+    """Writes this process made since the last `IndexLifecycle.refresh`."""
+
+    writes: int = 0
+    added: set[int] = field(default_factory=set)
+    removed: set[int] = field(default_factory=set)
+
+    def note(self, status: str, article_id: int) -> None:
+        """Record one store write: ``added``, ``updated``, ``removed`` (``skipped`` is none)."""
+        if status == "skipped":
+            return
+        self.writes += 1
+        if status == "removed":
+            self.removed.add(article_id)
+            self.added.discard(article_id)
+        else:
+            self.added.add(article_id)
+
+
+def _difference(
+    current: Snapshot, articles: Sequence[StoredArticle]
+) -> tuple[list[StoredArticle], list[int]]:
+    """Articles stored but not live in ``current``, and live document ids no longer stored."""
+    live = current.live_ids
+    stored = {a.article_id for a in articles}
+    return [a for a in articles if a.article_id not in live], sorted(live - stored)
+
+
+def index_params(settings: Settings) -> tuple[BM25Params, FusionParams]:
+    """The sentence BM25 parameters and fusion parameters ``settings`` ask for."""
+    params = BM25Params(k1=settings.bm25_k1, b=settings.bm25_b, window=settings.window)
+    fusion = FusionParams(
+        article_weight=settings.article_weight, title_weight=settings.title_weight,
+        article_k1=settings.article_k1, article_b=settings.article_b,
+        title_k1=settings.title_k1, title_b=settings.title_b,
+    )
+    return params, fusion
+
+
+class IndexLifecycle:
+    """The current index of one store, kept up to date (see the module docstring).
+
+    `snapshot` is replaced in one assignment; readers never lock. Refreshes are
+    serialised by a lock; the background rebuild takes it only to swap.
+    """
+
+    def __init__(self, store: CorpusStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.params, self.fusion = index_params(settings)
+        self._snapshot: Snapshot | None = None
+        self._changes = Changes()
+        self._rebuild_task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, store: CorpusStore, settings: Settings) -> IndexLifecycle:
+        """The index of ``store``: its saved copy caught up, or a full build."""
+        lifecycle = cls(store, settings)
+        await lifecycle.refresh()
+        return lifecycle
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The index questions use now (None before the first `refresh`)."""
+        return self._snapshot
+
+    @property
+    def pending_rebuild(self) -> asyncio.Task[None] | None:
+        """The background full rebuild scheduled after a catch-up, if any."""
+        return self._rebuild_task
+
+    def note(self, status: str, article_id: int) -> None:
+        """Record one write this process made to the store (see `Changes.note`)."""
+        self._changes.note(status, article_id)
+
+    async def close(self) -> None:
+        """Cancel a pending background rebuild (the store is the caller's to close)."""
+        task, self._rebuild_task = self._rebuild_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def refresh(self) -> None:
+        """Bring the index up to date with the store and swap it in (all work off the loop).
+
+        Articles noted since the index was built are applied as a small extra segment,
+        searchable at once; a full rebuild follows in the background. Otherwise a saved
+        index of the same corpus is opened from disk (then caught up), or the index is
+        rebuilt from the stored sentences and saved.
+        """
+        async with self._lock:
+            version = await self.store.corpus_version()
+            changes, self._changes = self._changes, Changes()
+            current = self._snapshot
+            if current is not None and current.version == version:
+                return
+            caught: Snapshot | None = None
+            if current is not None and version - current.version == changes.writes:
+                # every write since the snapshot was made through this process
+                new = (await self.store.list_articles(article_ids=sorted(changes.added))
+                       if changes.added else [])
+                caught = await self._catch_up(current, new, changes.removed, version)
+            else:
+                articles = await self.store.list_articles()
+                if current is None:
+                    current = await self._open_saved()
+                if current is not None:
+                    new, gone = _difference(current, articles)
+                    caught = await self._catch_up(current, new, gone, version)
+                if caught is None:
+                    self._swap(await self._build(articles, version))
+                    return
+            if caught is None:
+                # too much changed for an extra segment: rebuild now
+                self._swap(await self._build(await self.store.list_articles(), version))
+                return
+            self._swap(caught)
+            if len(caught.index.segments) > 1 or caught.index.removed.any():
+                self._schedule_rebuild()
+
+    def _swap(self, snapshot: Snapshot) -> None:
+        """Make ``snapshot`` the one questions use (one assignment; readers never lock).
+
+        The objects built so far are then frozen out of the garbage collector's full passes
+        (`gc.freeze`): they live as long as the index, and walking them on every full
+        collection would stall the event loop for tens of milliseconds.
+        """
+        self._snapshot = snapshot
+        gc.freeze()
+
+    # -- saved index ------------------------------------------------------------------------
+
+    def index_dir(self) -> Path | None:
+        """Where the index is saved (None: not saved, or an in-memory database)."""
+        if not self.settings.persist_index or str(self.settings.db) == ":memory:":
+            return None
+        if self.settings.index_dir is not None:
+            return Path(self.settings.index_dir)
+        db = Path(self.settings.db)
+        return db.with_name(db.name + ".index")
+
+    def config_key(self) -> str:
+        """What a saved index must have been built with: format, analyzer, parameters."""
+        digest = hashlib.sha256(repr((persist.FORMAT, self.params.k1, self.params.b,
+                                      self.fusion)).encode())
+        for name in _ANALYZER_FILES:
+            digest.update(resources.files("retrieval").joinpath(name).read_bytes())
+        return digest.hexdigest()
+
+    async def _open_saved(self) -> Snapshot | None:
+        directory = self.index_dir()
+        if directory is None:
+            return None
+        key = await asyncio.to_thread(self.config_key)
+        saved = await asyncio.to_thread(persist.load, directory, key)
+        if saved is None:
+            return None
+        log.info("opened saved index of %d sentences from %s", saved.sentence_count, directory)
+        return await asyncio.to_thread(Snapshot.of, FusedIndex([saved], self.fusion), -1)
+
+    # -- building ---------------------------------------------------------------------------
+
+    async def _catch_up(
+        self,
+        current: Snapshot,
+        new: Sequence[StoredArticle],
+        gone: Iterable[int],
+        version: int,
+    ) -> Snapshot | None:
+        """``current`` plus the ``new`` articles, minus ``gone`` ids; None if that is too much.
+
+        An article stored again with the same URL (updated) also retires the live document
+        with that URL in its scope.
+        """
+        index = current.index
+        live = ~index.removed
+        known = current.live_ids
+        new = [a for a in new if a.article_id not in known]
+        retired = set(gone)
+        if new:
+            replaced = {(a.scope, a.url) for a in new if a.url}
+            for at in np.flatnonzero(live).tolist():
+                info = current.infos[at]
+                if info.url and (info.scope, info.url) in replaced:
+                    retired.add(info.doc_id)
+        drop = np.flatnonzero(live & np.isin(current.doc_ids, list(retired)))
+        if not new and not len(drop):
+            return Snapshot.of(index, version)
+        large = index.sentence_count >= self.settings.incremental_min_sentences
+        if not large or len(new) > DELTA_MAX_ARTICLES or len(index.segments) >= MAX_SEGMENTS:
+            return None
+        if new:
+            bodies = [await self.store.get_body(a.article_id) or "" for a in new]
+            delta = await asyncio.to_thread(delta_segment, index.delta_builder(), new, bodies)
+            if delta is None:
+                return None
+            index = index.with_segment(delta)
+        if len(drop):
+            index = index.without(drop.tolist())
+        log.info("index caught up: %d articles added, %d removed", len(new), len(drop))
+        return await asyncio.to_thread(Snapshot.of, index, version)
+
+    async def _build(self, articles: Sequence[StoredArticle], version: int) -> Snapshot:
+        """A full build from the stored sentences, saved for the next start."""
+        started = time.perf_counter()
+        built = await build_segment(self.store, articles,
+                                    FusedIndex.builder(self.params, self.fusion),
+                                    workers=self.settings.index_workers)
+        log.info("indexed %d sentences of %d articles in %.2fs", built.sentence_count,
+                 built.doc_count, time.perf_counter() - started)
+        directory = self.index_dir()
+        if directory is not None:
+            key = await asyncio.to_thread(self.config_key)
+            try:
+                await asyncio.to_thread(persist.save, built, directory, key,
+                                        {"corpus_version": version})
+            except OSError as error:
+                log.warning("could not save the index to %s: %s", directory, error)
+        return await asyncio.to_thread(Snapshot.of, FusedIndex([built], self.fusion), version)
+
+    def _schedule_rebuild(self) -> None:
+        if self._rebuild_task is None or self._rebuild_task.done():
+            self._rebuild_task = asyncio.create_task(self._rebuild_later())
+
+    async def _rebuild_later(self) -> None:
+        """Replace an index with extra segments by a full rebuild, without blocking ingests."""
+        await asyncio.sleep(self.settings.rebuild_delay)
+        version = await self.store.corpus_version()
+        fresh = await self._build(await self.store.list_articles(), version)
+        async with self._lock:
+            latest = await self.store.corpus_version()
+            if latest != version:
+                new, gone = _difference(fresh, await self.store.list_articles())
+                caught = await self._catch_up(fresh, new, gone, latest)
+                self._changes = Changes()
+                if caught is None:
+                    self._swap(fresh)
+                    self._rebuild_task = None
+                    self._schedule_rebuild()
+                    return
+                fresh = caught
+            self._swap(fresh)

@@ -12,7 +12,8 @@ from discord.ext import commands
 
 from bot.cogs.common import Interaction, defer, followup, send_ephemeral
 from bot.cogs.sources import title_choices
-from bot.discord_render import SEPARATOR, EmbedSpec, Field, Text, escape, fit_embed, message
+from bot.discord_embeds import EmbedSpec, Field, fit_embed
+from bot.discord_text import SEPARATOR, Text, escape, message
 from bot.fetch import check_url
 from bot.service import IngestReport
 from corpus.backend import SHARED_SCOPE

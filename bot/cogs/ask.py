@@ -20,15 +20,8 @@ from bot.cogs.common import (
     scopes_for,
     send_ephemeral,
 )
-from bot.discord_render import (
-    BUTTON_LABEL_LIMIT,
-    abstain_text,
-    answer_content,
-    answer_embed,
-    button_url,
-    choice_name,
-    context_sentences,
-)
+from bot.discord_render import abstain_text, answer_content, answer_embed, context_sentences
+from bot.discord_text import BUTTON_LABEL_LIMIT, button_url, choice_name
 from retrieval.types import Answer
 
 if TYPE_CHECKING:

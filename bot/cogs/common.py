@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_render import message
+from bot.discord_text import message
 from bot.errors import is_expected, unwrap, user_message
 from corpus.store import SHARED_SCOPE
 

@@ -19,16 +19,8 @@ from bot.cogs.common import (
     scopes_for,
     send_ephemeral,
 )
-from bot.discord_render import (
-    FIELD_VALUE_LIMIT,
-    SEPARATOR,
-    EmbedSpec,
-    Field,
-    Text,
-    choice_name,
-    fit_embed,
-    usable_url,
-)
+from bot.discord_embeds import EmbedSpec, Field, fit_embed
+from bot.discord_text import FIELD_VALUE_LIMIT, SEPARATOR, Text, choice_name, usable_url
 from corpus.models import StoredArticle
 from corpus.store import SHARED_SCOPE
 from retrieval.postings import DocumentInfo

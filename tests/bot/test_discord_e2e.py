@@ -23,7 +23,8 @@ from typing import Any
 
 import pytest
 
-from bot.discord_render import (
+from bot.discord_embeds import embed_length
+from bot.discord_text import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
@@ -32,7 +33,6 @@ from bot.discord_render import (
     FIELD_VALUE_LIMIT,
     FOOTER_LIMIT,
     TITLE_LIMIT,
-    embed_length,
 )
 from bot.errors import GENERIC
 from tests.bot.fake_discord import (

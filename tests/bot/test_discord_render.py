@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from bot.discord_render import (
+from bot.discord_embeds import EmbedSpec, Field, embed_length, fit_embed
+from bot.discord_render import abstain_text, answer_content, answer_embed
+from bot.discord_text import (
     BUTTON_URL_LIMIT,
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
@@ -17,18 +19,11 @@ from bot.discord_render import (
     FIELD_VALUE_LIMIT,
     FOOTER_LIMIT,
     TITLE_LIMIT,
-    EmbedSpec,
-    Field,
     Text,
-    abstain_text,
-    answer_content,
-    answer_embed,
     button_url,
     choice_name,
-    embed_length,
     escape,
     fit,
-    fit_embed,
     message,
     render_marked,
     usable_url,

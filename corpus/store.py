@@ -1,4 +1,4 @@
-"""ArticleStore: the only module with SQL. SQLite through aiosqlite, WAL mode.
+"""ArticleStore: SQLite through aiosqlite, WAL mode; with `corpus.migrations`, the only SQL.
 
 It implements `corpus.backend.CorpusStore`; the value types it returns live there and are
 re-exported here (``from corpus.store import SHARED_SCOPE, SentenceRow`` keeps working).
@@ -10,11 +10,9 @@ import asyncio
 import hashlib
 import json
 import logging
-import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -29,6 +27,7 @@ from corpus.backend import (
     StoreStats,
     UpsertResult,
 )
+from corpus.migrations import SCHEMA_VERSION, migrate
 from corpus.models import Article, StoredArticle
 
 __all__ = [
@@ -47,7 +46,6 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 _OPENING_CHARS = 200
 _MIN_OPENING_CHARS = 20
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
 def content_hash(article: Article) -> str:
     """SHA-256 hex digest of the article's title and body (the dedupe key within a scope)."""
@@ -78,23 +76,6 @@ def _is_site_root(url: str) -> bool:
     return parts.path in {"", "/"} and not parts.query
 
 
-async def _user_version(db: aiosqlite.Connection) -> int:
-    async with db.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("corpus") / "schema"
-    found = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-SCHEMA_VERSION = max(number for number, _ in _migrations())
 
 
 class ArticleStore:
@@ -143,34 +124,13 @@ class ArticleStore:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA synchronous = NORMAL")
-            await self._migrate(db)
+            await migrate(db, self.path)
         except sqlite3.DatabaseError as error:
             await db.close()
             raise sqlite3.DatabaseError(
                 f"{self.path}: not a usable newsdesk database ({error})"
             ) from error
         self._db = db
-
-    async def _migrate(self, db: aiosqlite.Connection) -> None:
-        current = await _user_version(db)
-        if current > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
-                f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
-            )
-        for number, script in _migrations():
-            if number <= current:
-                continue
-            log.info("migrating %s to schema version %d", self.path, number)
-            try:
-                await db.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
-            except sqlite3.OperationalError:
-                # another process may have applied it between our read and our write lock
-                if db.in_transaction:
-                    await db.rollback()
-                if await _user_version(db) < number:
-                    raise
 
     @property
     def db(self) -> aiosqlite.Connection:

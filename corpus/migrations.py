@@ -1,0 +1,63 @@
+"""Schema migrations: ``corpus/schema/NNNN_*.sql``, applied in order.
+
+The version a database is at is kept in ``PRAGMA user_version``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from importlib import resources
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+
+
+async def _user_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("corpus") / "schema"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(number for number, _ in _migrations())
+
+
+async def migrate(db: aiosqlite.Connection, path: str) -> None:
+    """Apply the migrations newer than the database's ``user_version``, each atomically.
+
+    Safe when several processes open a fresh database at once: a migration another process
+    applied first is skipped. Raises sqlite3.DatabaseError for a schema newer than this code.
+    """
+    current = await _user_version(db)
+    if current > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
+        )
+    for number, script in _migrations():
+        if number <= current:
+            continue
+        log.info("migrating %s to schema version %d", path, number)
+        try:
+            await db.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except sqlite3.OperationalError:
+            # another process may have applied it between our read and our write lock
+            if db.in_transaction:
+                await db.rollback()
+            if await _user_version(db) < number:
+                raise

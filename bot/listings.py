@@ -11,7 +11,7 @@ Orders match the index's document order (newest first, then articles added since
 from __future__ import annotations
 
 import collections
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,40 +76,38 @@ class Listings:
         infos = self._snapshot.infos
         return [infos[at] for at in self.positions(scopes).tolist()]
 
-    def titles(self, scopes: Sequence[str], current: str, *, top_k: int = 25) -> list[DocumentInfo]:
-        """The first ``top_k`` visible documents whose title contains ``current``.
-
-        Case-insensitive, surrounding spaces ignored; a missing title reads "untitled"; an
-        empty ``current`` matches every document.
-        """
+    def _matching(
+        self, scopes: Sequence[str], current: str, top_k: int,
+        keep: Callable[[DocumentInfo], bool] = lambda _: True,
+    ) -> list[DocumentInfo]:
+        """The first ``top_k`` visible documents titled with ``current`` that ``keep`` takes."""
         if self._snapshot is None:
             return []
         needle = current.casefold().strip()
         folded, infos = self._snapshot.folded_titles, self._snapshot.infos
         found: list[DocumentInfo] = []
         for at in self.positions(scopes).tolist():
-            if needle in folded[at]:
+            if needle in folded[at] and keep(infos[at]):
                 found.append(infos[at])
                 if len(found) >= top_k:
                     break
         return found
 
+    def titles(self, scopes: Sequence[str], current: str, *, top_k: int = 25) -> list[DocumentInfo]:
+        """The first ``top_k`` visible documents whose title contains ``current``.
+
+        Case-insensitive, surrounding spaces ignored; a missing title reads "untitled"; an
+        empty ``current`` matches every document.
+        """
+        return self._matching(scopes, current, top_k)
+
     def named_titles(
         self, scopes: Sequence[str], current: str, *, top_k: int = 25, max_chars: int = 100
     ) -> list[str]:
         """The first ``top_k`` titles (present, at most ``max_chars``) containing ``current``."""
-        if self._snapshot is None:
-            return []
-        needle = current.casefold().strip()
-        folded, infos = self._snapshot.folded_titles, self._snapshot.infos
-        found: list[str] = []
-        for at in self.positions(scopes).tolist():
-            title = infos[at].title
-            if title and needle in folded[at] and len(title) <= max_chars:
-                found.append(title)
-                if len(found) >= top_k:
-                    break
-        return found
+        found = self._matching(scopes, current, top_k,
+                               lambda info: bool(info.title) and len(info.title or "") <= max_chars)
+        return [info.title or "" for info in found]
 
     def find(self, scopes: Sequence[str], wanted: str) -> Document | None:
         """The visible document ``wanted`` names, or None when nothing matches.

@@ -25,19 +25,6 @@ async def store(db_path):
         yield store
 
 
-@pytest.fixture
-def builds(monkeypatch):
-    calls = []
-    original = IndexLifecycle._build
-
-    async def counting(self, articles, version):
-        calls.append(len(articles))
-        return await original(self, articles, version)
-
-    monkeypatch.setattr(IndexLifecycle, "_build", counting)
-    return calls
-
-
 async def test_open_on_an_empty_store_gives_an_empty_snapshot(store, settings):
     lifecycle = await IndexLifecycle.open(store, settings)
     assert lifecycle.snapshot is not None
@@ -45,13 +32,13 @@ async def test_open_on_an_empty_store_gives_an_empty_snapshot(store, settings):
     assert lifecycle.snapshot.version == await store.corpus_version()
 
 
-async def test_refresh_without_changes_keeps_the_snapshot(store, settings, builds):
+async def test_refresh_without_changes_keeps_the_snapshot(store, settings, index_builds):
     await add(store, "Bridge", BRIDGE)
     lifecycle = await IndexLifecycle.open(store, settings)
     before = lifecycle.snapshot
     await lifecycle.refresh()
     assert lifecycle.snapshot is before
-    assert builds == [1]
+    assert index_builds == [1]
 
 
 async def test_write_by_another_connection_is_picked_up_by_refresh(store, settings, db_path):
@@ -92,12 +79,12 @@ async def test_noted_removal_masks_the_document(store, settings):
     assert lifecycle.pending_rebuild is None
 
 
-async def test_saved_index_is_reopened_without_a_build(store, settings, builds):
+async def test_saved_index_is_reopened_without_a_build(store, settings, index_builds):
     await add(store, "Bridge", BRIDGE)
     await IndexLifecycle.open(store, settings)
     assert lifecycle_dir(settings).is_dir()
     reopened = await IndexLifecycle.open(store, settings)
-    assert builds == [1]
+    assert index_builds == [1]
     assert titles(reopened) == ["Bridge"]
 
 

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from bot.indexing import IndexLifecycle
 from bot.service import AnswerService
 from corpus.models import Article
 from corpus.store import ArticleStore
@@ -21,56 +20,43 @@ def ranked(answer):
     return [(h.passage_id, round(h.score, 9)) for h in answer.hits]
 
 
-@pytest.fixture
-def no_builds(monkeypatch):
-    calls = []
-    original = IndexLifecycle._build
-
-    async def counting(self, articles, version):
-        calls.append(len(articles))
-        return await original(self, articles, version)
-
-    monkeypatch.setattr(IndexLifecycle, "_build", counting)
-    return calls
-
-
 def write_article(path, title, text):
     path.write_text(f"{title}\n\n{text}\n", encoding="utf-8")
     return path
 
 
-async def test_saved_index_is_reopened_without_a_rebuild(settings, tiny_corpus, no_builds):
+async def test_saved_index_is_reopened_without_a_rebuild(settings, tiny_corpus, index_builds):
     async with await AnswerService.open(settings, load_sample=False) as service:
         await service.ingest([tiny_corpus])
         before = await service.answer("When did the harbour bridge reopen?")
     assert (index_dir(settings) / "manifest.json").exists()
-    builds = len(no_builds)
+    builds = len(index_builds)
     async with await AnswerService.open(settings, load_sample=False) as service:
         after = await service.answer("When did the harbour bridge reopen?")
-    assert len(no_builds) == builds
+    assert len(index_builds) == builds
     assert ranked(after) == ranked(before)
     assert after.best is not None
 
 
-async def test_changed_parameters_invalidate_the_saved_index(settings, tiny_corpus, no_builds):
+async def test_changed_parameters_invalidate_the_saved_index(settings, tiny_corpus, index_builds):
     async with await AnswerService.open(settings, load_sample=False) as service:
         await service.ingest([tiny_corpus])
-    builds = len(no_builds)
+    builds = len(index_builds)
     changed = settings.model_copy(update={"bm25_k1": 1.2})
     async with await AnswerService.open(changed, load_sample=False) as service:
         answer = await service.answer("ferry fares")
-    assert len(no_builds) == builds + 1
+    assert len(index_builds) == builds + 1
     assert answer.best is not None
 
 
-async def test_damaged_saved_index_is_rebuilt(settings, tiny_corpus, no_builds):
+async def test_damaged_saved_index_is_rebuilt(settings, tiny_corpus, index_builds):
     async with await AnswerService.open(settings, load_sample=False) as service:
         await service.ingest([tiny_corpus])
     (index_dir(settings) / "vocabulary.txt").write_text("", encoding="utf-8")
-    builds = len(no_builds)
+    builds = len(index_builds)
     async with await AnswerService.open(settings, load_sample=False) as service:
         answer = await service.answer("ferry fares")
-    assert len(no_builds) == builds + 1
+    assert len(index_builds) == builds + 1
     assert answer.best is not None
 
 
@@ -94,7 +80,7 @@ async def test_article_written_by_another_process_is_picked_up_on_open(settings,
 async def test_ingest_on_a_large_index_adds_a_segment_with_shared_statistics(settings,
                                                                             tiny_corpus,
                                                                             tmp_path,
-                                                                            no_builds):
+                                                                            index_builds):
     async with await AnswerService.open(settings, load_sample=False) as service:
         await service.ingest([tiny_corpus])
     incremental = settings.model_copy(update={"incremental_min_sentences": 0,
@@ -102,12 +88,12 @@ async def test_ingest_on_a_large_index_adds_a_segment_with_shared_statistics(set
     new = write_article(tmp_path / "new.txt", "Ferry strike",
                         "Ferry crews went on strike on Monday over pay.")
     async with await AnswerService.open(incremental, load_sample=False) as service:
-        builds = len(no_builds)
+        builds = len(index_builds)
         await service.ingest([new])
         answer = await service.answer("Why did ferry crews strike?")
         index = service.index.snapshot.index
         fresh = FusedIndex.build(list(service.documents))
-    assert len(no_builds) == builds  # no full rebuild on the ingest path
+    assert len(index_builds) == builds  # no full rebuild on the ingest path
     assert len(index.segments) == 2
     assert answer.best is not None
     assert answer.best.document.title == "Ferry strike"

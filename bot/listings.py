@@ -118,21 +118,22 @@ class Listings:
         snapshot = self._snapshot
         if snapshot is None:
             return None
-        positions = self.positions(scopes).tolist()
+        visible = self.positions(scopes)
         text = wanted.strip()
         if text.isdigit():
-            doc_id = int(text)
-            for at in positions:
-                if snapshot.infos[at].doc_id == doc_id:
-                    return snapshot.index.document(at)
+            same = visible[snapshot.doc_ids[visible] == int(text)]
+            if len(same):
+                return snapshot.index.document(int(same[0]))
         needle = text.casefold()
-        titles = [(at, snapshot.folded_titles[at] if snapshot.infos[at].title else "")
-                  for at in positions]
-        at_exact = next((at for at, title in titles if title == needle), None)
-        if at_exact is not None:
-            return snapshot.index.document(at_exact)
-        at_partial = next((at for at, title in titles if needle and needle in title), None)
-        return None if at_partial is None else snapshot.index.document(at_partial)
+        folded, infos = snapshot.folded_titles, snapshot.infos
+        partial: int | None = None
+        for at in visible.tolist():
+            title = folded[at] if infos[at].title else ""
+            if title == needle:
+                return snapshot.index.document(at)
+            if partial is None and needle and needle in title:
+                partial = at
+        return None if partial is None else snapshot.index.document(partial)
 
     def sources(self, scopes: Sequence[str]) -> list[str]:
         """Distinct publishers of the visible documents, most articles first, then by name."""

@@ -66,7 +66,8 @@ def test_titles_stop_at_top_k(service):
     assert len(service.listings.titles(SCOPES, "", top_k=2)) == 2
 
 
-@pytest.mark.parametrize("wanted", ["ferry", "Ferry fares to rise in June", "harbour", "zzz", " "])
+@pytest.mark.parametrize("wanted", ["ferry", "Ferry fares to rise in June", "harbour", "zzz", " ",
+                                    "123456789012345678901234567890"])
 def test_find_matches_the_per_document_lookup(service, wanted):
     documents = service.visible_documents(SCOPES)
     assert service.listings.find(SCOPES, wanted) == old_find(documents, wanted)

@@ -21,7 +21,9 @@ event loop thread, as the cogs call it:
 * **old ...**: the same through `AnswerService.visible_documents` (one `Document` per
   visible article), what the commands did before the listings were served from arrays.
 
-Prints one row per corpus and listing: median and worst milliseconds.
+Before timing, each array listing is checked against its per-document version (same
+choices in the same order, same counts). Prints one row per corpus and listing: median and
+worst milliseconds.
 """
 
 from __future__ import annotations
@@ -117,8 +119,7 @@ async def measure(db: Path, repeat: int, old: bool) -> list[tuple[str, float, fl
     try:
         label = f"{len(service.documents):,} articles"
         rows = []
-        if old:
-            check_same(service)
+        check_same(service)
         for name, call in listings(service, old=old).items():
             median, worst = _timed(call, repeat)
             rows.append((f"{label}: {name}", median, worst))

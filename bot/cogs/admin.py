@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -140,7 +141,7 @@ class CorpusCog(commands.Cog):
     ) -> None:
         """Remove an article this server added (shared articles belong to the operator)."""
         scope = require_manager(interaction)
-        document = self.bot.service.listings.find((scope,), article)
+        document = await asyncio.to_thread(self.bot.service.listings.find, (scope,), article)
         if document is None:
             await send_ephemeral(
                 interaction,
@@ -170,7 +171,8 @@ class CorpusCog(commands.Cog):
     async def stats(self, interaction: Interaction) -> None:
         """Articles (shared and this server's), sentences, publishers and date range."""
         scope = require_manager(interaction)
-        counts = self.bot.service.listings.counts((SHARED_SCOPE, scope), scope)
+        counts = await asyncio.to_thread(
+            self.bot.service.listings.counts, (SHARED_SCOPE, scope), scope)
         shared = counts.articles - counts.own
         spec = EmbedSpec(
             title=Text("Corpus for this server"),

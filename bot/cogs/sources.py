@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -220,7 +221,8 @@ class SourcesCog(commands.Cog):
         self, interaction: Interaction, title: app_commands.Range[str, 1, 300]
     ) -> None:
         """Show an article's headline, publisher, date, link and opening sentences."""
-        document = self.bot.service.listings.find(scopes_for(interaction), title)
+        listings = self.bot.service.listings
+        document = await asyncio.to_thread(listings.find, scopes_for(interaction), title)
         if document is None:
             await send_ephemeral(interaction, NOT_FOUND)
             return

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -120,6 +121,17 @@ async def _user_version(db: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def _cannot_write(path: Path) -> bool:
+    """True when ``path`` exists but it, or its folder, cannot be written (mode or mount)."""
+    if not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+class ReadOnlyDatabaseError(sqlite3.OperationalError):
+    """A write was asked of a database opened read-only (the message names the path)."""
+
+
 def _migrations() -> list[tuple[int, str]]:
     folder = resources.files("corpus") / "schema"
     found = []
@@ -150,6 +162,7 @@ class ArticleStore:
         self.path = str(path)
         self._db: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self.read_only = False
 
     @classmethod
     async def open(cls, path: str | Path) -> ArticleStore:
@@ -159,7 +172,12 @@ class ArticleStore:
         return store
 
     async def connect(self) -> None:
-        """Connect, set WAL and busy timeout, and apply pending migrations."""
+        """Connect, set WAL and busy timeout, and apply pending migrations.
+
+        A database that exists but cannot be written (a read-only file, folder or mount) is
+        opened read-only: questions are answered, the question log is off (said once in
+        the log), and writes raise `ReadOnlyDatabaseError`.
+        """
         if self.path != ":memory:":
             try:
                 await asyncio.to_thread(Path(self.path).parent.mkdir, parents=True, exist_ok=True)
@@ -169,16 +187,21 @@ class ArticleStore:
                 ) from error
             if await asyncio.to_thread(Path(self.path).is_dir):
                 raise sqlite3.DatabaseError(f"{self.path}: is a folder, not a database file")
-        try:
-            db = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-        except sqlite3.Error as error:
-            raise sqlite3.DatabaseError(f"{self.path}: cannot open ({error})") from error
+            self.read_only = await asyncio.to_thread(_cannot_write, Path(self.path))
+        if self.read_only:
+            db = await self._connect_read_only()
+        else:
+            try:
+                db = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            except sqlite3.Error as error:
+                raise sqlite3.DatabaseError(f"{self.path}: cannot open ({error})") from error
         try:
             db.row_factory = aiosqlite.Row
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA synchronous = NORMAL")
+            if not self.read_only:
+                await db.execute("PRAGMA journal_mode = WAL")
+                await db.execute("PRAGMA foreign_keys = ON")
+                await db.execute("PRAGMA synchronous = NORMAL")
             await self._migrate(db)
         except sqlite3.DatabaseError as error:
             await db.close()
@@ -187,11 +210,31 @@ class ArticleStore:
             ) from error
         self._db = db
 
+    async def _connect_read_only(self) -> aiosqlite.Connection:
+        """Open the file read-only; ``immutable`` when not even its -shm file can be made."""
+        uri = Path(self.path).resolve().as_uri()
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            db = await aiosqlite.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                await db.execute("SELECT count(*) FROM sqlite_master")
+            except sqlite3.OperationalError:
+                await db.close()
+                continue
+            log.warning("%s is read-only: answering questions only; the question log is off",
+                        self.path)
+            return db
+        raise sqlite3.DatabaseError(f"{self.path}: cannot open it, not even read-only")
+
     async def _migrate(self, db: aiosqlite.Connection) -> None:
         current = await _user_version(db)
         if current > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
                 f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
+            )
+        if self.read_only and current < SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"read-only, and its schema version {current} needs migrating to "
+                f"{SCHEMA_VERSION}: open it once where it can be written"
             )
         for number, script in _migrations():
             if number <= current:
@@ -244,6 +287,7 @@ class ArticleStore:
         Identical content (same title and body) already in ``scope`` is skipped; an article
         with the same URL but different content replaces the old one (``updated``).
         """
+        self._check_writable()
         digest = content_hash(article)
         async with self._write_lock:
             db = self.db
@@ -320,6 +364,7 @@ class ArticleStore:
 
     async def remove_article(self, article_id: int, *, scope: str) -> bool:
         """Delete one article of ``scope`` and its sentences; True when something was removed."""
+        self._check_writable()
         async with self._write_lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -336,13 +381,23 @@ class ArticleStore:
         return removed
 
     async def log_question(self, *, scope: str, query: str, answered: bool) -> None:
-        """Append one row to the question log (used for stats: unanswered questions)."""
+        """Append one row to the question log (used for stats: unanswered questions).
+
+        Does nothing on a read-only database (opening it said so once).
+        """
+        if self.read_only:
+            return
         async with self._write_lock:
             await self.db.execute(
                 "INSERT INTO questions (asked_at, scope, query, answered) VALUES (?, ?, ?, ?)",
                 (_now(), scope, _clean(query), int(answered)),
             )
             await self.db.commit()
+
+    def _check_writable(self) -> None:
+        """Raise `ReadOnlyDatabaseError` when the database was opened read-only."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
 
     async def _bump_version(self) -> None:
         await self.db.execute(

@@ -212,7 +212,7 @@ class ArticleStore:
 
     async def _connect_read_only(self) -> aiosqlite.Connection:
         """Open the file read-only; ``immutable`` when not even its -shm file can be made."""
-        uri = Path(self.path).resolve().as_uri()
+        uri = (await asyncio.to_thread(Path(self.path).resolve)).as_uri()
         for query in ("?mode=ro", "?mode=ro&immutable=1"):
             db = await aiosqlite.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
             try:

@@ -107,6 +107,10 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     except (aiohttp.ClientError, discord.GatewayNotFound) as error:
         _say(f"newsdesk: cannot reach Discord ({type(error).__name__})")
         return EXIT_FAILED
+    except discord.HTTPException as error:
+        _say(f"newsdesk: Discord answered HTTP {error.status} ({error.response.reason}) "
+             f"to {error.response.method} {error.response.url.path}: try again later")
+        return EXIT_FAILED
 
 
 def _say(line: str, *, error: bool = True) -> None:

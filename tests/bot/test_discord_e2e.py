@@ -776,3 +776,28 @@ def test_sharded_bot_answers_and_ctrl_c_exits_0(tmp_path: Path) -> None:
         discord.stop()
     assert "Traceback" not in stderr
     assert "KeyboardInterrupt" not in stderr
+
+
+@pytest.mark.parametrize(("command", "method", "route"), [
+    (["run"], "GET", "/users/@me"),
+    (["sync"], "GET", "/oauth2/applications/@me"),
+    (["sync"], "PUT", f"/applications/{APP_ID}/commands"),
+    (["sync", "--guild", str(GUILD_B)], "PUT", f"/applications/{APP_ID}/guilds/{GUILD_B}/commands"),
+])
+def test_discord_server_error_is_one_line_not_a_traceback(
+    tmp_path: Path, command: list[str], method: str, route: str
+) -> None:
+    discord = FakeDiscordThread().start()
+    discord.fake.failures[(method, route)] = 503
+    try:
+        env = _clean_env(DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord.fake.api_base,
+                         DISCORD_GATEWAY_URL=discord.fake.gateway_url,
+                         NEWSDESK_DB=str(tmp_path / "x.db"))
+        result = _run(command, env, tmp_path)
+    finally:
+        discord.stop()
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert "503" in result.stderr
+    assert last.startswith("newsdesk: ")

@@ -20,7 +20,8 @@ from discord.ext import commands
 
 from bot.cogs.admin import CorpusCog
 from bot.cogs.ask import AskCog
-from bot.cogs.common import Interaction, report_error
+from bot.cogs.common import Interaction, report_error, send_ephemeral
+from bot.cogs.options import GONE, option_problem
 from bot.cogs.sources import SourcesCog
 from bot.config import Settings
 from bot.fetch import URLFetcher
@@ -34,10 +35,44 @@ discord.VoiceClient.warn_dave = False
 
 
 class NewsTree(app_commands.CommandTree["NewsBot"]):
-    """The command tree, with the one app-command error handler."""
+    """The command tree, with the one app-command error handler and the options check."""
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        """Refuse, ephemerally, a command that is gone or options outside what it declares.
+
+        Crafted interactions skip the Discord client's own checks, so the declared ranges,
+        lengths and types of every command are enforced here too (see `option_problem`).
+        """
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        kind = interaction.type
+        if kind not in (discord.InteractionType.application_command,
+                        discord.InteractionType.autocomplete) or data.get("type", 1) != 1:
+            return True
+        command = interaction.command
+        if not isinstance(command, app_commands.Command):
+            log.info("interaction for a command that no longer exists: /%s",
+                     str(data.get("name", "?"))[:32])
+            if kind is discord.InteractionType.application_command:
+                await send_ephemeral(interaction, GONE)
+            return False
+        problem = option_problem(command, data.get("options", []),
+                                 autocomplete=kind is discord.InteractionType.autocomplete)
+        if problem is None:
+            return True
+        log.info("/%s refused: options outside their declared bounds", command.qualified_name)
+        if kind is discord.InteractionType.application_command:
+            await send_ephemeral(interaction, problem)
+        else:
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.response.autocomplete([])
+        return False
 
     async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
         """Answer (ephemerally, acknowledged or not), log the details, tell the user little."""
+        if isinstance(error, app_commands.CommandNotFound):
+            log.info("interaction for a command that no longer exists: /%s", error.name[:32])
+            await send_ephemeral(interaction, GONE)
+            return
         await report_error(interaction, error)
 
 

@@ -398,6 +398,68 @@ def test_error_after_defer_is_one_short_ephemeral_message(bot: Bot) -> None:
     assert "internal detail" in bot.stderr()
 
 
+@pytest.mark.parametrize(("options", "says"), [
+    ({"question": "When did the harbour bridge reopen?", "top_k": 10**9},
+     "`top_k` must be from 1 to 10 (got 1e+09)"),
+    ({"question": "When did the harbour bridge reopen?", "top_k": -5},
+     "`top_k` must be from 1 to 10 (got -5)"),
+    ({"question": "When did the harbour bridge reopen? " * 1400},
+     "`question` may be at most 300 characters (got 50,400)"),
+    ({"question": "hi"}, "`question` must be at least 3 characters"),
+    ({"question": "When did the harbour bridge reopen?", "top_k": "3"},
+     "`top_k` must be a whole number"),
+    ({"question": "When did the harbour bridge reopen?", "source": "x" * 5000},
+     "`source` may be at most 100 characters"),
+    ({"question": "When did the harbour bridge reopen?", "evil": "@everyone"},
+     "is not one of /ask's"),
+    ({"top_k": 3}, "`question` is required"),
+])
+def test_crafted_options_are_refused_ephemerally_before_any_work(
+    bot: Bot, options: dict[str, Any], says: str
+) -> None:
+    """Crafted interactions skip the client's checks: the bot enforces the declared bounds."""
+    payload = bot.fake.slash("ask", options)
+    bot.send(payload)
+    refused = bot.final(payload["token"])
+    assert len(refused) == 1
+    assert refused[0].callback_type == 4
+    assert refused[0].flags & EPHEMERAL
+    assert says in refused[0].message["content"]
+    assert refused[0].message["allowed_mentions"] == NO_PINGS
+    assert not refused[0].message.get("embeds")
+
+
+def test_crafted_subcommand_and_autocomplete_options_are_bounded(bot: Bot) -> None:
+    huge = bot.fake.slash("article", {"title": "bridge " * 2000}, focused="title")
+    bot.send(huge)
+    reply = bot.final(huge["token"])[0]
+    assert reply.callback_type == 8
+    assert reply.body["data"]["choices"] == []
+    sources = bot.fake.slash("sources", {"query": "q" * 5000})
+    bot.send(sources)
+    refused = bot.final(sources["token"])[0]
+    assert refused.flags & EPHEMERAL
+    assert "`query` may be at most 100 characters" in refused.message["content"]
+    remove = bot.fake.slash("corpus", {"article": "x" * 9000}, subcommand="remove",
+                            permissions=ADMIN_PERMISSIONS)
+    bot.send(remove)
+    refused = bot.final(remove["token"])[0]
+    assert refused.flags & EPHEMERAL
+    assert "may be at most" in refused.message["content"]
+
+
+def test_interaction_for_a_removed_command_says_it_is_gone_quietly(bot: Bot) -> None:
+    payload = bot.fake.slash("weather", {"city": "Lisbon"})
+    bot.send(payload)
+    reply = bot.final(payload["token"])[0]
+    assert reply.callback_type == 4
+    assert reply.flags & EPHEMERAL
+    assert "no longer exists" in reply.message["content"]
+    lines = [line for line in bot.stderr().splitlines() if "/weather" in line]
+    assert lines
+    assert all(" ERROR " not in line and "Traceback" not in line for line in lines)
+
+
 def test_disc_03_plain_content_mode_fits_2000_with_complete_attribution(bot: Bot) -> None:
     payload = bot.fake.slash("ask", {"question": "What are the budget line items?"},
                              app_permissions=APP_PERMISSIONS & ~EMBED_LINKS)

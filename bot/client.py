@@ -23,6 +23,7 @@ from bot.cogs.ask import AskCog
 from bot.cogs.common import Interaction, report_error, send_ephemeral
 from bot.cogs.options import GONE, option_problem
 from bot.cogs.sources import SourcesCog
+from bot.cogs.views import answer_expired
 from bot.config import Settings
 from bot.fetch import URLFetcher
 from bot.service import AnswerService
@@ -118,6 +119,7 @@ class NewsBot(commands.Bot):
             max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout
         )
         self.synced_to: list[int] = []
+        self.live_views: set[int] = set()  # messages whose buttons a view still serves
         self._heartbeat: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
@@ -139,6 +141,10 @@ class NewsBot(commands.Bot):
         for cog in (AskCog(self), SourcesCog(self), CorpusCog(self)):
             if self.get_cog(cog.qualified_name) is None:
                 await self.add_cog(cog)
+
+    async def on_interaction(self, interaction: Interaction) -> None:
+        """Answer clicks on newsdesk buttons whose view expired (e.g. sent before a restart)."""
+        await answer_expired(interaction, self.live_views)
 
     async def setup_hook(self) -> None:
         """Load the cogs, sync to the dev guild if set, start the heartbeat (once, after login).

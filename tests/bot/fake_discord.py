@@ -147,6 +147,7 @@ class FakeDiscord:
         self.expired_tokens: set[str] = set()
         self.invalidate_resumes = True
         self.failures: dict[tuple[str, str], int] = {}  # (method, route) -> status to answer
+        self.deleted: set[str] = set()  # message ids deleted by someone (PATCH gives 404)
         self.guilds = [(GUILD_A, CHANNEL_A, "Guild A"), (GUILD_B, CHANNEL_B, "Guild B")]
         self._ids = itertools.count(1_000_000_000_000_000_000)
         self._gateway = _Gateway()
@@ -332,6 +333,8 @@ class FakeDiscord:
         if method == "DELETE":
             self.messages.pop(message_id, None)
             return web.Response(status=204)
+        if message_id in self.deleted:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
         known = self.messages.get(message_id) or self._message({}, message_id)
         if method == "PATCH" and isinstance(body, dict):
             known = {**known, **self._message({**known, **body}, known["id"])}

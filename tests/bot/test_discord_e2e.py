@@ -723,6 +723,52 @@ def test_buttons_disabled_when_view_times_out(bot: Bot) -> None:
     assert patch.body["allowed_mentions"] == NO_PINGS
 
 
+def test_disc_08_old_buttons_after_timeout_or_restart_say_the_answer_expired(bot: Bot) -> None:
+    asker = bot.fake.next_id()
+    payload, records = _ask(bot, "When did the harbour bridge reopen?", user=asker)
+    message_id = _answer(records).reply["id"]
+    bot.wait(payload["token"], lambda rs: any(
+        r.method == "PATCH" and r.path.endswith(f"/messages/{message_id}") for r in rs),
+        timeout=VIEW_TIMEOUT + 10)
+    message = bot.fake.messages[message_id]
+    late = bot.fake.click(message, _buttons(message)["Next"]["custom_id"], user_id=asker)
+    bot.send(late)
+    reply = bot.final(late["token"])[0]
+    assert reply.callback_type == 4
+    assert reply.flags & EPHEMERAL
+    assert "expired" in reply.message["content"]
+
+    # a message sent by the process before a restart: this process has no view for it
+    before_restart = {**message, "id": str(bot.fake.next_id())}
+    for label in ("Previous", "Next", "More context"):
+        click = bot.fake.click(before_restart, _buttons(message)[label]["custom_id"],
+                               user_id=bot.fake.next_id())
+        bot.send(click)
+        reply = bot.final(click["token"])[0]
+        assert reply.flags & EPHEMERAL
+        assert "expired" in reply.message["content"]
+
+    foreign = bot.fake.click(before_restart, "someone-else:button", user_id=asker)
+    bot.send(foreign)
+    time.sleep(1.0)
+    assert bot.replies(foreign["token"]) == []
+
+
+def test_disc_08_answer_deleted_before_timeout_is_handled_quietly(bot: Bot) -> None:
+    payload, records = _ask(bot, "When did the harbour bridge reopen?")
+    message_id = _answer(records).reply["id"]
+    bot.fake.deleted.add(message_id)
+    edited = bot.wait(payload["token"], lambda rs: any(
+        r.method == "PATCH" and r.path.endswith(f"/messages/{message_id}") for r in rs),
+        timeout=VIEW_TIMEOUT + 10)
+    assert next(r for r in edited if r.method == "PATCH").status == 404
+    time.sleep(0.5)
+    lines = [line for line in bot.stderr().splitlines() if message_id in line]
+    assert all(" ERROR " not in line and " WARNING " not in line for line in lines)
+    assert "Unknown Message" not in "".join(
+        line for line in bot.stderr().splitlines() if "Traceback" in line)
+
+
 def test_disc_07_reconnects_cause_no_further_sync(bot: Bot) -> None:
     """Three forced reconnects: two resumed sessions and one invalidated session (a new
     IDENTIFY, so READY and on_ready again; discord.py waits 5 s before re-identifying).

@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -415,6 +416,24 @@ class ArticleStore:
         """A counter bumped by every write that changes articles (for index invalidation)."""
         row = await self._one("SELECT value FROM meta WHERE key = 'corpus_version'")
         return int(row[0]) if row else 0
+
+    async def identity(self) -> str:
+        """A random id given to this database when first opened (kept by backups and copies).
+
+        A saved index records it, so an index built from another database is never used.
+        A read-only database that has none gets ``"read-only:<path>"`` (never saved to).
+        """
+        row = await self._one("SELECT value FROM meta WHERE key = 'identity'")
+        if row is not None:
+            return str(row[0])
+        if self.read_only:
+            return f"read-only:{self.path}"
+        async with self._write_lock:
+            await self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('identity', ?)",
+                                  (uuid.uuid4().hex,))
+            await self.db.commit()
+        row = await self._one("SELECT value FROM meta WHERE key = 'identity'")
+        return str(row[0]) if row else ""
 
     async def count_articles(self) -> int:
         """Number of stored articles, all scopes."""

@@ -30,6 +30,9 @@ from bot.service import AnswerService
 
 log = logging.getLogger(__name__)
 
+_STALL_PROBE = 0.1  # seconds between event-loop stall probes
+_STALL_WARNING = 0.25  # seconds: a stall longer than this is logged as a warning
+
 # newsdesk never joins voice: silence discord.py's start-up warnings about voice libraries.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
@@ -120,6 +123,8 @@ class NewsBot(commands.Bot):
         )
         self.synced_to: list[int] = []
         self.live_views: set[int] = set()  # messages whose buttons a view still serves
+        self.largest_stall = 0.0  # seconds: the longest the event loop was held up
+        self._stall_watch: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
@@ -158,6 +163,7 @@ class NewsBot(commands.Bot):
         guild_id = self.settings.dev_guild_id
         if guild_id is not None and guild_id not in self.synced_to:
             await self.sync_guild(guild_id)
+        self._stall_watch = asyncio.create_task(self._watch_stalls(), name="newsdesk-stalls")
         if self.settings.heartbeat_file is not None:
             self._heartbeat = asyncio.create_task(
                 self._beat(self.settings.heartbeat_file), name="newsdesk-heartbeat"
@@ -192,6 +198,22 @@ class NewsBot(commands.Bot):
             and math.isfinite(self.latency)
         )
 
+    async def _watch_stalls(self) -> None:
+        """Measure how late the event loop wakes a 100 ms sleep; warn of stalls over 250 ms.
+
+        A stall delays every interaction's first response (Discord allows 3 s) and the
+        gateway heartbeat; the largest is logged when the bot closes.
+        """
+        loop = asyncio.get_running_loop()
+        while not self.is_closed():
+            asked = loop.time()
+            await asyncio.sleep(_STALL_PROBE)
+            stall = loop.time() - asked - _STALL_PROBE
+            if stall > self.largest_stall:
+                self.largest_stall = stall
+            if stall > _STALL_WARNING:
+                log.warning("the event loop was blocked for %.0f ms", stall * 1000)
+
     async def _beat(self, path: Path) -> None:
         """Refresh ``path`` every ``heartbeat_interval`` seconds while the gateway is alive."""
         while not self.is_closed():
@@ -209,7 +231,15 @@ class NewsBot(commands.Bot):
                  user, user.id if user else "?", len(self.guilds))
 
     async def close(self) -> None:
-        """Stop the heartbeat (removing its file), then close the Discord connection."""
+        """Stop the heartbeat (removing its file), then close the Discord connection.
+
+        The largest event-loop stall seen while serving is logged (INFO).
+        """
+        if self._stall_watch is not None:
+            self._stall_watch.cancel()
+            log.info("largest event-loop stall while serving: %.1f ms",
+                     self.largest_stall * 1000)
+            self._stall_watch = None
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -20,13 +20,18 @@ from discord.ext import commands
 
 from bot.cogs.admin import CorpusCog
 from bot.cogs.ask import AskCog
-from bot.cogs.common import Interaction, report_error
+from bot.cogs.common import Interaction, report_error, send_ephemeral
+from bot.cogs.options import GONE, option_problem
 from bot.cogs.sources import SourcesCog
+from bot.cogs.views import answer_expired
 from bot.config import Settings
 from bot.fetch import URLFetcher
 from bot.service import AnswerService
 
 log = logging.getLogger(__name__)
+
+_STALL_PROBE = 0.1  # seconds between event-loop stall probes
+_STALL_WARNING = 0.25  # seconds: a stall longer than this is logged as a warning
 
 # newsdesk never joins voice: silence discord.py's start-up warnings about voice libraries.
 discord.VoiceClient.warn_nacl = False
@@ -34,10 +39,44 @@ discord.VoiceClient.warn_dave = False
 
 
 class NewsTree(app_commands.CommandTree["NewsBot"]):
-    """The command tree, with the one app-command error handler."""
+    """The command tree, with the one app-command error handler and the options check."""
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        """Refuse, ephemerally, a command that is gone or options outside what it declares.
+
+        Crafted interactions skip the Discord client's own checks, so the declared ranges,
+        lengths and types of every command are enforced here too (see `option_problem`).
+        """
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        kind = interaction.type
+        if kind not in (discord.InteractionType.application_command,
+                        discord.InteractionType.autocomplete) or data.get("type", 1) != 1:
+            return True
+        command = interaction.command
+        if not isinstance(command, app_commands.Command):
+            log.info("interaction for a command that no longer exists: /%s",
+                     str(data.get("name", "?"))[:32])
+            if kind is discord.InteractionType.application_command:
+                await send_ephemeral(interaction, GONE)
+            return False
+        problem = option_problem(command, data.get("options", []),
+                                 autocomplete=kind is discord.InteractionType.autocomplete)
+        if problem is None:
+            return True
+        log.info("/%s refused: options outside their declared bounds", command.qualified_name)
+        if kind is discord.InteractionType.application_command:
+            await send_ephemeral(interaction, problem)
+        else:
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.response.autocomplete([])
+        return False
 
     async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
         """Answer (ephemerally, acknowledged or not), log the details, tell the user little."""
+        if isinstance(error, app_commands.CommandNotFound):
+            log.info("interaction for a command that no longer exists: /%s", error.name[:32])
+            await send_ephemeral(interaction, GONE)
+            return
         await report_error(interaction, error)
 
 
@@ -83,6 +122,9 @@ class NewsBot(commands.Bot):
             max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout
         )
         self.synced_to: list[int] = []
+        self.live_views: set[int] = set()  # messages whose buttons a view still serves
+        self.largest_stall = 0.0  # seconds: the longest the event loop was held up
+        self._stall_watch: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
@@ -105,6 +147,10 @@ class NewsBot(commands.Bot):
             if self.get_cog(cog.qualified_name) is None:
                 await self.add_cog(cog)
 
+    async def on_interaction(self, interaction: Interaction) -> None:
+        """Answer clicks on newsdesk buttons whose view expired (e.g. sent before a restart)."""
+        await answer_expired(interaction, self.live_views)
+
     async def setup_hook(self) -> None:
         """Load the cogs, sync to the dev guild if set, start the heartbeat (once, after login).
 
@@ -117,6 +163,7 @@ class NewsBot(commands.Bot):
         guild_id = self.settings.dev_guild_id
         if guild_id is not None and guild_id not in self.synced_to:
             await self.sync_guild(guild_id)
+        self._stall_watch = asyncio.create_task(self._watch_stalls(), name="newsdesk-stalls")
         if self.settings.heartbeat_file is not None:
             self._heartbeat = asyncio.create_task(
                 self._beat(self.settings.heartbeat_file), name="newsdesk-heartbeat"
@@ -151,6 +198,22 @@ class NewsBot(commands.Bot):
             and math.isfinite(self.latency)
         )
 
+    async def _watch_stalls(self) -> None:
+        """Measure how late the event loop wakes a 100 ms sleep; warn of stalls over 250 ms.
+
+        A stall delays every interaction's first response (Discord allows 3 s) and the
+        gateway heartbeat; the largest is logged when the bot closes.
+        """
+        loop = asyncio.get_running_loop()
+        while not self.is_closed():
+            asked = loop.time()
+            await asyncio.sleep(_STALL_PROBE)
+            stall = loop.time() - asked - _STALL_PROBE
+            if stall > self.largest_stall:
+                self.largest_stall = stall
+            if stall > _STALL_WARNING:
+                log.warning("the event loop was blocked for %.0f ms", stall * 1000)
+
     async def _beat(self, path: Path) -> None:
         """Refresh ``path`` every ``heartbeat_interval`` seconds while the gateway is alive."""
         while not self.is_closed():
@@ -168,7 +231,15 @@ class NewsBot(commands.Bot):
                  user, user.id if user else "?", len(self.guilds))
 
     async def close(self) -> None:
-        """Stop the heartbeat (removing its file), then close the Discord connection."""
+        """Stop the heartbeat (removing its file), then close the Discord connection.
+
+        The largest event-loop stall seen while serving is logged (INFO).
+        """
+        if self._stall_watch is not None:
+            self._stall_watch.cancel()
+            log.info("largest event-loop stall while serving: %.1f ms",
+                     self.largest_stall * 1000)
+            self._stall_watch = None
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -8,8 +8,8 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Awaitable, Coroutine
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -17,11 +17,12 @@ import discord.gateway
 import discord.http
 import yarl
 
-from bot.client import create_bot
+from bot.client import NewsBot, create_bot
 from bot.config import Settings
 from bot.service import AnswerService
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 AUTHENTICATION_FAILED = 4004  # gateway close code for a bad token
@@ -33,6 +34,12 @@ MISSING_TOKEN = (
 REJECTED_TOKEN = (
     "newsdesk: Discord rejected the token in DISCORD_TOKEN (401 Unauthorized): copy it again "
     "from the Developer Portal (Bot > Reset Token)"
+)
+
+
+MALFORMED_TOKEN = (
+    "newsdesk: DISCORD_TOKEN has a space, line break or control character inside it: copy "
+    "it again from the Developer Portal (Bot > Reset Token), on one line"
 )
 
 
@@ -74,6 +81,9 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     if token is None:
         _say(MISSING_TOKEN)
         return EXIT_USAGE
+    if any(char.isspace() or not char.isprintable() for char in token):
+        _say(MALFORMED_TOKEN)
+        return EXIT_USAGE
     try:
         point_discord_at(settings)
         if args.command == "sync":
@@ -96,6 +106,10 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FAILED
     except (aiohttp.ClientError, discord.GatewayNotFound) as error:
         _say(f"newsdesk: cannot reach Discord ({type(error).__name__})")
+        return EXIT_FAILED
+    except discord.HTTPException as error:
+        _say(f"newsdesk: Discord answered HTTP {error.status} ({error.response.reason}) "
+             f"to {error.response.method} {error.response.url.path}: try again later")
         return EXIT_FAILED
 
 
@@ -120,7 +134,8 @@ def _install_stop_handlers(stop: asyncio.Event) -> None:
 async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> int:
     """Log in, open the service, connect, and run until closed or SIGTERM/SIGINT arrives.
 
-    A bad token fails at login, before the database is touched.
+    A bad token fails at login, before the database is touched. SIGTERM is honoured at
+    every stage: a login that hangs or an index build at start is cancelled at once.
     """
     stop = asyncio.Event()
     _install_stop_handlers(stop)
@@ -131,11 +146,9 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
     service: AnswerService | None = None
     try:
         async with bot:
-            await bot.login(token)
-            service = await AnswerService.open(settings)
-            bot.attach(service)
-            log.info("serving %d articles from %s", len(service.documents), settings.db)
-            if stop.is_set():
+            service = await _until_stopped(_start(bot, settings, token), stop)
+            if service is None:
+                log.info("stopped while starting")
                 return EXIT_OK
             running = asyncio.create_task(bot.connect(), name="newsdesk-discord")
             stopping = asyncio.create_task(stop.wait(), name="newsdesk-stop")
@@ -153,6 +166,38 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
         if service is not None:
             await service.close()
         log.info("stopped")
+
+
+async def _start(bot: NewsBot, settings: Settings, token: str) -> AnswerService:
+    """Log in, then open the service (and its index) and attach it to ``bot``."""
+    await bot.login(token)
+    service = await AnswerService.open(settings)
+    try:
+        bot.attach(service)
+        log.info("serving %d articles from %s", len(service.documents), settings.db)
+    except BaseException:
+        await service.close()
+        raise
+    return service
+
+
+async def _until_stopped(work: Awaitable[T], stop: asyncio.Event) -> T | None:
+    """Await ``work`` unless ``stop`` is set first; then cancel it and return None.
+
+    ``work``'s own exceptions propagate.
+    """
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.create_task(stop.wait(), name="newsdesk-stop")
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None
 
 
 async def _sync(args: argparse.Namespace, settings: Settings, token: str) -> int:

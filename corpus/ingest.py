@@ -68,9 +68,10 @@ MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 BINARY = "not a text file (looks binary)"
 NO_KNOWN_FILES = "no files with a known suffix"
+LINK_OUTSIDE = "symbolic link leads outside the folder (not followed; see --follow-links)"
 
 
-def read_articles(path: str | Path) -> Iterator[Article | Skip]:
+def read_articles(path: str | Path, *, follow_links: bool = False) -> Iterator[Article | Skip]:
     """Yield every article in a file or directory, and a `Skip` for each unreadable input.
 
     Parameters
@@ -79,6 +80,10 @@ def read_articles(path: str | Path) -> Iterator[Article | Skip]:
         A file of any supported kind (see the module docstring; ``.gz`` of any of them), or
         a directory, read recursively in sorted path order with hidden files and
         directories (names starting with ``"."``) left out.
+    follow_links
+        Inside a directory, read files whose symbolic links lead outside it. Off by default:
+        such a link is a `Skip` ("symbolic link leads outside the folder"), so a link to a
+        system file is never stored as an article. Links to directories are never entered.
 
     Yields
     ------
@@ -107,7 +112,11 @@ def read_articles(path: str | Path) -> Iterator[Article | Skip]:
     files = _files_under(path, problems)
     yield from problems
     found_article = False
+    inside = path.resolve()
     for file in files:
+        if not follow_links and file.is_symlink() and not file.resolve().is_relative_to(inside):
+            yield Skip(origin=_display(file), reason=LINK_OUTSIDE)
+            continue
         for item in _read_file(file):
             found_article = found_article or isinstance(item, Article)
             yield item

@@ -36,6 +36,23 @@ def _migrations() -> list[tuple[int, str]]:
 SCHEMA_VERSION = max(number for number, _ in _migrations())
 
 
+async def check_version(db: aiosqlite.Connection, path: str) -> None:
+    """For a database that cannot be written: its schema must be exactly this code's.
+
+    Raises sqlite3.DatabaseError naming the version found and what to do.
+    """
+    current = await _user_version(db)
+    if current > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
+        )
+    if current < SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"read-only, and its schema version {current} needs migrating to "
+            f"{SCHEMA_VERSION}: open it once where it can be written"
+        )
+
+
 async def migrate(db: aiosqlite.Connection, path: str) -> None:
     """Apply the migrations newer than the database's ``user_version``, each atomically.
 

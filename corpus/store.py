@@ -10,7 +10,9 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from corpus.backend import (
     StoreStats,
     UpsertResult,
 )
-from corpus.migrations import SCHEMA_VERSION, migrate
+from corpus.migrations import SCHEMA_VERSION, check_version, migrate
 from corpus.models import Article, StoredArticle
 
 __all__ = [
@@ -76,6 +78,15 @@ def _is_site_root(url: str) -> bool:
     return parts.path in {"", "/"} and not parts.query
 
 
+def _cannot_write(path: Path) -> bool:
+    """True when ``path`` exists but it, or its folder, cannot be written (mode or mount)."""
+    if not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+class ReadOnlyDatabaseError(sqlite3.OperationalError):
+    """A write was asked of a database opened read-only (the message names the path)."""
 
 
 class ArticleStore:
@@ -95,6 +106,7 @@ class ArticleStore:
         self.path = str(path)
         self._db: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self.read_only = False
 
     @classmethod
     async def open(cls, path: str | Path) -> ArticleStore:
@@ -104,7 +116,12 @@ class ArticleStore:
         return store
 
     async def connect(self) -> None:
-        """Connect, set WAL and busy timeout, and apply pending migrations."""
+        """Connect, set WAL and busy timeout, and apply pending migrations.
+
+        A database that exists but cannot be written (a read-only file, folder or mount) is
+        opened read-only: questions are answered, the question log is off (said once in
+        the log), and writes raise `ReadOnlyDatabaseError`.
+        """
         if self.path != ":memory:":
             try:
                 await asyncio.to_thread(Path(self.path).parent.mkdir, parents=True, exist_ok=True)
@@ -114,23 +131,45 @@ class ArticleStore:
                 ) from error
             if await asyncio.to_thread(Path(self.path).is_dir):
                 raise sqlite3.DatabaseError(f"{self.path}: is a folder, not a database file")
-        try:
-            db = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-        except sqlite3.Error as error:
-            raise sqlite3.DatabaseError(f"{self.path}: cannot open ({error})") from error
+            self.read_only = await asyncio.to_thread(_cannot_write, Path(self.path))
+        if self.read_only:
+            db = await self._connect_read_only()
+        else:
+            try:
+                db = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            except sqlite3.Error as error:
+                raise sqlite3.DatabaseError(f"{self.path}: cannot open ({error})") from error
         try:
             db.row_factory = aiosqlite.Row
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA synchronous = NORMAL")
-            await migrate(db, self.path)
+            if not self.read_only:
+                await db.execute("PRAGMA journal_mode = WAL")
+                await db.execute("PRAGMA foreign_keys = ON")
+                await db.execute("PRAGMA synchronous = NORMAL")
+                await migrate(db, self.path)
+            else:
+                await check_version(db, self.path)
         except sqlite3.DatabaseError as error:
             await db.close()
             raise sqlite3.DatabaseError(
                 f"{self.path}: not a usable newsdesk database ({error})"
             ) from error
         self._db = db
+
+    async def _connect_read_only(self) -> aiosqlite.Connection:
+        """Open the file read-only; ``immutable`` when not even its -shm file can be made."""
+        uri = (await asyncio.to_thread(Path(self.path).resolve)).as_uri()
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            db = await aiosqlite.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                await db.execute("SELECT count(*) FROM sqlite_master")
+            except sqlite3.OperationalError:
+                await db.close()
+                continue
+            log.warning("%s is read-only: answering questions only; the question log is off",
+                        self.path)
+            return db
+        raise sqlite3.DatabaseError(f"{self.path}: cannot open it, not even read-only")
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -168,6 +207,7 @@ class ArticleStore:
         Identical content (same title and body) already in ``scope`` is skipped; an article
         with the same URL but different content replaces the old one (``updated``).
         """
+        self._check_writable()
         digest = content_hash(article)
         async with self._write_lock:
             db = self.db
@@ -244,6 +284,7 @@ class ArticleStore:
 
     async def remove_article(self, article_id: int, *, scope: str) -> bool:
         """Delete one article of ``scope`` and its sentences; True when something was removed."""
+        self._check_writable()
         async with self._write_lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -260,13 +301,23 @@ class ArticleStore:
         return removed
 
     async def log_question(self, *, scope: str, query: str, answered: bool) -> None:
-        """Append one row to the question log (used for stats: unanswered questions)."""
+        """Append one row to the question log (used for stats: unanswered questions).
+
+        Does nothing on a read-only database (opening it said so once).
+        """
+        if self.read_only:
+            return
         async with self._write_lock:
             await self.db.execute(
                 "INSERT INTO questions (asked_at, scope, query, answered) VALUES (?, ?, ?, ?)",
                 (_now(), scope, _clean(query), int(answered)),
             )
             await self.db.commit()
+
+    def _check_writable(self) -> None:
+        """Raise `ReadOnlyDatabaseError` when the database was opened read-only."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
 
     async def _bump_version(self) -> None:
         await self.db.execute(
@@ -284,6 +335,24 @@ class ArticleStore:
         """A counter bumped by every write that changes articles (for index invalidation)."""
         row = await self._one("SELECT value FROM meta WHERE key = 'corpus_version'")
         return int(row[0]) if row else 0
+
+    async def identity(self) -> str:
+        """A random id given to this database when first opened (kept by backups and copies).
+
+        A saved index records it, so an index built from another database is never used.
+        A read-only database that has none gets ``"read-only:<path>"`` (never saved to).
+        """
+        row = await self._one("SELECT value FROM meta WHERE key = 'identity'")
+        if row is not None:
+            return str(row[0])
+        if self.read_only:
+            return f"read-only:{self.path}"
+        async with self._write_lock:
+            await self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('identity', ?)",
+                                  (uuid.uuid4().hex,))
+            await self.db.commit()
+        row = await self._one("SELECT value FROM meta WHERE key = 'identity'")
+        return str(row[0]) if row else ""
 
     async def count_articles(self) -> int:
         """Number of stored articles, all scopes."""

@@ -10,9 +10,12 @@ Layout of the directory (next to the database, e.g. ``newsdesk.db.index/``)::
 Opening maps the arrays read-only (``numpy.load(mmap_mode="r")``), so a million-sentence
 index opens in well under a second and pages come in as queries touch them. The caller
 decides whether the index is current: `load` returns None unless the manifest's ``key``
-equals the one asked for (the service keys it by the corpus: article ids and content
-hashes, the analyzer and the parameters). A save writes a fresh directory and swaps it in
-with renames, so a crash leaves either the old index or the new one.
+equals the one asked for (the service keys it by the database's identity, the analyzer and
+the parameters). Every file's CRC-32 is in the manifest and checked on load, so arrays
+garbled behind intact headers are never used. A save writes a fresh directory and swaps it
+in with renames, so a crash leaves either the old index or the new one; what a killed save
+or swap leaves behind (``<name>.tmp-*``, ``<name>.old-*``) is removed by the next `load` or
+`save`, unless its writer is still running.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import logging
 import os
 import shutil
 import uuid
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -33,15 +37,84 @@ from retrieval.types import BM25Params
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
+_CHUNK = 1 << 22  # bytes read at a time for a checksum
+
+
+class DamagedIndexError(ValueError):
+    """A saved index whose files do not match its manifest (the message says which)."""
+
+
+def crc32(path: Path) -> int:
+    """CRC-32 (zlib) of a file's bytes, read in 4 MiB chunks."""
+    value = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            value = zlib.crc32(chunk, value)
+    return value
+
+
+def remove_leftovers(directory: Path) -> int:
+    """Remove ``<name>.tmp-<pid>-*`` and ``<name>.old-<pid>-*`` beside ``directory``.
+
+    Those of a process still running (a save in progress) are kept. Returns how many were
+    removed; a folder that cannot be removed is left and logged.
+    """
+    directory = Path(directory)
+    removed = 0
+    try:
+        candidates = list(directory.parent.glob(f"{directory.name}.tmp-*")) + list(
+            directory.parent.glob(f"{directory.name}.old-*"))
+    except OSError:
+        return 0
+    for leftover in candidates:
+        pid = leftover.name.rsplit(".", 1)[-1].split("-")[1] if "-" in leftover.name else ""
+        if pid.isdigit() and int(pid) != os.getpid() and _running(int(pid)):
+            continue
+        try:
+            shutil.rmtree(leftover)
+        except OSError as error:
+            log.warning("could not remove the index leftover %s: %s", leftover, error)
+            continue
+        removed += 1
+    if removed:
+        log.info("removed %d leftover index folder(s) beside %s", removed, directory)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def save(segment: Segment, directory: Path, key: str, extra: dict[str, Any] | None = None) -> None:
-    """Write ``segment`` to ``directory`` (replacing what is there) under ``key``."""
+    """Write ``segment`` to ``directory`` (replacing what is there) under ``key``.
+
+    Raises OSError (a full disk, say) after removing its own partial folder.
+    """
     directory = Path(directory)
+    remove_leftovers(directory)
     unique = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging = directory.with_name(f"{directory.name}.tmp-{unique}")
-    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _write(segment, staging, key, extra)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = directory.with_name(f"{directory.name}.old-{unique}")
+    if directory.exists():
+        directory.rename(old)
+    staging.rename(directory)
+    shutil.rmtree(old, ignore_errors=True)
+    log.info("saved index of %d sentences to %s", segment.sentence_count, directory)
+
+
+def _write(segment: Segment, staging: Path, key: str, extra: dict[str, Any] | None) -> None:
     staging.mkdir(parents=True)
     for name in ARRAY_FIELDS:
         np.save(staging / f"{name}.npy", np.ascontiguousarray(getattr(segment, name)))
@@ -59,15 +132,24 @@ def save(segment: Segment, directory: Path, key: str, extra: dict[str, Any] | No
         "sentences": segment.sentence_count,
         "terms": len(terms),
         "levels": levels,
+        "checksums": {entry.name: crc32(entry) for entry in sorted(staging.iterdir())},
         **(extra or {}),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    old = directory.with_name(f"{directory.name}.old-{unique}")
-    if directory.exists():
-        directory.rename(old)
-    staging.rename(directory)
-    shutil.rmtree(old, ignore_errors=True)
-    log.info("saved index of %d sentences to %s", segment.sentence_count, directory)
+
+
+def verify(directory: Path, manifest: dict[str, Any]) -> None:
+    """Check every file the manifest lists against its CRC-32; raise DamagedIndexError."""
+    checksums = manifest.get("checksums")
+    expected = {f"{name}.npy" for name in ARRAY_FIELDS} | {"vocabulary.txt", "documents.json"}
+    if not isinstance(checksums, dict) or not expected <= set(checksums):
+        raise DamagedIndexError("its manifest lists no checksums for some files")
+    for name, value in sorted(checksums.items()):
+        path = directory / Path(str(name)).name
+        if not path.is_file():
+            raise DamagedIndexError(f"{name} is missing")
+        if crc32(path) != value:
+            raise DamagedIndexError(f"{name} does not match its checksum")
 
 
 def read_manifest(directory: Path) -> dict[str, Any] | None:
@@ -80,12 +162,17 @@ def read_manifest(directory: Path) -> dict[str, Any] | None:
 
 
 def load(directory: Path, key: str) -> Segment | None:
-    """The segment saved in ``directory`` under ``key``; None if absent, stale or damaged."""
+    """The segment saved in ``directory`` under ``key``; None if absent, stale or damaged.
+
+    A damaged index (a file missing, or its CRC-32 not the manifest's) gives one warning.
+    """
     directory = Path(directory)
+    remove_leftovers(directory)
     manifest = read_manifest(directory)
     if manifest is None or manifest.get("format") != FORMAT or manifest.get("key") != key:
         return None
     try:
+        verify(directory, manifest)
         # plain ndarray views of the maps: slicing a np.memmap costs a Python call each time
         arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r").view(np.ndarray)
                   for name in ARRAY_FIELDS}
@@ -96,7 +183,7 @@ def load(directory: Path, key: str) -> Segment | None:
         levels = dict(manifest["levels"])
         sentence = BM25Params(**levels.pop("sentence"))
     except (OSError, ValueError, KeyError, TypeError) as error:
-        log.warning("ignoring damaged index in %s: %s", directory, error)
+        log.warning("ignoring damaged index in %s (it will be rebuilt): %s", directory, error)
         return None
     if len(terms) != manifest.get("terms") or len(infos) != manifest.get("documents"):
         log.warning("ignoring inconsistent index in %s", directory)

@@ -16,10 +16,10 @@ from bot.cogs.common import (
     bot_of,
     defer,
     followup,
-    report_error,
     scopes_for,
     send_ephemeral,
 )
+from bot.cogs.views import PREFIX, AskerView
 from bot.discord_render import abstain_text, answer_content, answer_embed, context_sentences
 from bot.discord_text import BUTTON_LABEL_LIMIT, button_url, choice_name
 from retrieval.types import Answer
@@ -53,20 +53,18 @@ def _embeds_allowed(interaction: Interaction) -> bool:
     return interaction.app_permissions.embed_links
 
 
-class AnswerView(discord.ui.View):
+class AnswerView(AskerView):
     """Buttons under an answer: Previous / Next hit, More context, and a link to the source.
 
     Only the asker can press them; they are disabled when the view times out.
     """
 
     def __init__(self, answer: Answer, *, asker_id: int, timeout: float, plain: bool) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(asker_id=asker_id, timeout=timeout, refusal=NOT_YOURS)
         self.answer = answer
-        self.asker_id = asker_id
         self.plain = plain
         self.page = 0
         self.wide = False
-        self.message: discord.WebhookMessage | None = None
         self._link: discord.ui.Button[AnswerView] | None = None
         self._update_buttons()
 
@@ -93,56 +91,34 @@ class AnswerView(discord.ui.View):
             self._link = discord.ui.Button(label=label, url=url)
             self.add_item(self._link)
 
-    async def interaction_check(self, interaction: Interaction) -> bool:
-        """Only the asker may page; others get a short ephemeral note."""
-        if interaction.user.id == self.asker_id:
-            return True
-        await send_ephemeral(interaction, NOT_YOURS)
-        return False
-
     async def _show(self, interaction: Interaction) -> None:
         self._update_buttons()
         await interaction.response.edit_message(
             **self.payload(), view=self, allowed_mentions=NO_MENTIONS
         )
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary,
+                       custom_id=f"{PREFIX}ask:previous")
     async def previous(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
         """Show the previous hit."""
         self.page = max(0, self.page - 1)
         self.wide = False
         await self._show(interaction)
 
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary)
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary,
+                       custom_id=f"{PREFIX}ask:next")
     async def next(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
         """Show the next hit."""
         self.page = min(len(self.answer.hits) - 1, self.page + 1)
         self.wide = False
         await self._show(interaction)
 
-    @discord.ui.button(label="More context", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label="More context", style=discord.ButtonStyle.secondary,
+                       custom_id=f"{PREFIX}ask:context")
     async def context(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
         """Toggle a wider window of sentences around the hit."""
         self.wide = not self.wide
         await self._show(interaction)
-
-    async def on_timeout(self) -> None:
-        """Disable the buttons (the link stays) so stale answers cannot be paged."""
-        for item in self.children:
-            if isinstance(item, discord.ui.Button) and item.url is None:
-                item.disabled = True
-        if self.message is None:
-            return
-        try:
-            await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as error:
-            log.debug("could not disable buttons of message %s: %s", self.message.id, error)
-
-    async def on_error(
-        self, interaction: Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        """Route button failures to the one error handler."""
-        await report_error(interaction, error)
 
 
 class AskCog(commands.Cog):
@@ -190,7 +166,7 @@ class AskCog(commands.Cog):
             timeout=self.bot.settings.view_timeout,
             plain=not _embeds_allowed(interaction),
         )
-        view.message = await followup(interaction, view=view, **view.payload())
+        view.attach(await followup(interaction, view=view, **view.payload()), self.bot.live_views)
 
     @ask.autocomplete("source")
     async def source_choices(

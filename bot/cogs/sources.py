@@ -16,10 +16,10 @@ from bot.cogs.common import (
     Interaction,
     defer,
     followup,
-    report_error,
     scopes_for,
     send_ephemeral,
 )
+from bot.cogs.views import PREFIX, AskerView
 from bot.discord_embeds import EmbedSpec, Field, fit_embed
 from bot.discord_text import FIELD_VALUE_LIMIT, SEPARATOR, Text, choice_name, usable_url
 from corpus.models import StoredArticle
@@ -64,18 +64,17 @@ def sources_embed(articles: list[StoredArticle], page: int, heading: str) -> dic
     return fit_embed(spec)
 
 
-class ArticleListView(discord.ui.View):
+class ArticleListView(AskerView):
     """Previous / Next pages of an article list; only the one who asked can page."""
 
     def __init__(
         self, articles: list[StoredArticle], heading: str, *, asker_id: int, timeout: float
     ) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(asker_id=asker_id, timeout=timeout,
+                         refusal="Only the person who ran /sources can page this list.")
         self.articles = articles
         self.heading = heading
-        self.asker_id = asker_id
         self.page = 0
-        self.message: discord.WebhookMessage | None = None
         self._update_buttons()
 
     @property
@@ -91,47 +90,25 @@ class ArticleListView(discord.ui.View):
         self.previous.disabled = self.page == 0
         self.next.disabled = self.page >= self.pages - 1
 
-    async def interaction_check(self, interaction: Interaction) -> bool:
-        """Only the person who ran /sources may page."""
-        if interaction.user.id == self.asker_id:
-            return True
-        await send_ephemeral(interaction, "Only the person who ran /sources can page this list.")
-        return False
-
     async def _show(self, interaction: Interaction) -> None:
         self._update_buttons()
         await interaction.response.edit_message(
             embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS
         )
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary,
+                       custom_id=f"{PREFIX}sources:previous")
     async def previous(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
         """Show the previous page."""
         self.page = max(0, self.page - 1)
         await self._show(interaction)
 
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary)
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary,
+                       custom_id=f"{PREFIX}sources:next")
     async def next(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
         """Show the next page."""
         self.page = min(self.pages - 1, self.page + 1)
         await self._show(interaction)
-
-    async def on_timeout(self) -> None:
-        """Disable paging when the view expires."""
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        if self.message is not None:
-            try:
-                await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException as error:
-                log.debug("could not disable buttons: %s", error)
-
-    async def on_error(
-        self, interaction: Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        """Route button failures to the one error handler."""
-        await report_error(interaction, error)
 
 
 def title_choices(documents: Sequence[DocumentInfo]) -> list[app_commands.Choice[str]]:
@@ -205,7 +182,8 @@ class SourcesCog(commands.Cog):
             articles, heading, asker_id=interaction.user.id,
             timeout=self.bot.settings.view_timeout,
         )
-        view.message = await followup(interaction, embed=view.embed(), view=view, ephemeral=True)
+        view.attach(await followup(interaction, embed=view.embed(), view=view, ephemeral=True),
+                    self.bot.live_views)
 
     @sources.autocomplete("query")
     async def query_choices(

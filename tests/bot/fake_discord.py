@@ -146,6 +146,8 @@ class FakeDiscord:
         self.pages: dict[str, tuple[bytes, str]] = {}
         self.expired_tokens: set[str] = set()
         self.invalidate_resumes = True
+        self.failures: dict[tuple[str, str], int] = {}  # (method, route) -> status to answer
+        self.deleted: set[str] = set()  # message ids deleted by someone (PATCH gives 404)
         self.guilds = [(GUILD_A, CHANNEL_A, "Guild A"), (GUILD_B, CHANNEL_B, "Guild B")]
         self._ids = itertools.count(1_000_000_000_000_000_000)
         self._gateway = _Gateway()
@@ -229,6 +231,9 @@ class FakeDiscord:
         route = path[len("/api/v10"):]
         parts = route.strip("/").split("/")
         method = request.method
+        if (method, route) in self.failures:
+            status = self.failures[(method, route)]
+            return json_response({"message": f"{status}: Server Error", "code": 0}, status)
         if route == "/users/@me" and method == "GET":
             if request.headers.get("Authorization") != f"Bot {self.token}":
                 return json_response({"message": "401: Unauthorized", "code": 0}, 401)
@@ -328,6 +333,8 @@ class FakeDiscord:
         if method == "DELETE":
             self.messages.pop(message_id, None)
             return web.Response(status=204)
+        if message_id in self.deleted:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
         known = self.messages.get(message_id) or self._message({}, message_id)
         if method == "PATCH" and isinstance(body, dict):
             known = {**known, **self._message({**known, **body}, known["id"])}

@@ -101,7 +101,7 @@ class SlowService:
 
 
 def _client(service: Any, settings: Settings) -> Any:
-    return SimpleNamespace(service=service, settings=settings)
+    return SimpleNamespace(service=service, settings=settings, live_views=set())
 
 
 async def test_disc_01_defers_before_the_slow_search_then_follows_up(settings: Settings) -> None:

@@ -398,6 +398,68 @@ def test_error_after_defer_is_one_short_ephemeral_message(bot: Bot) -> None:
     assert "internal detail" in bot.stderr()
 
 
+@pytest.mark.parametrize(("options", "says"), [
+    ({"question": "When did the harbour bridge reopen?", "top_k": 10**9},
+     "`top_k` must be from 1 to 10 (got 1e+09)"),
+    ({"question": "When did the harbour bridge reopen?", "top_k": -5},
+     "`top_k` must be from 1 to 10 (got -5)"),
+    ({"question": "When did the harbour bridge reopen? " * 1400},
+     "`question` may be at most 300 characters (got 50,400)"),
+    ({"question": "hi"}, "`question` must be at least 3 characters"),
+    ({"question": "When did the harbour bridge reopen?", "top_k": "3"},
+     "`top_k` must be a whole number"),
+    ({"question": "When did the harbour bridge reopen?", "source": "x" * 5000},
+     "`source` may be at most 100 characters"),
+    ({"question": "When did the harbour bridge reopen?", "evil": "@everyone"},
+     "is not one of /ask's"),
+    ({"top_k": 3}, "`question` is required"),
+])
+def test_crafted_options_are_refused_ephemerally_before_any_work(
+    bot: Bot, options: dict[str, Any], says: str
+) -> None:
+    """Crafted interactions skip the client's checks: the bot enforces the declared bounds."""
+    payload = bot.fake.slash("ask", options)
+    bot.send(payload)
+    refused = bot.final(payload["token"])
+    assert len(refused) == 1
+    assert refused[0].callback_type == 4
+    assert refused[0].flags & EPHEMERAL
+    assert says in refused[0].message["content"]
+    assert refused[0].message["allowed_mentions"] == NO_PINGS
+    assert not refused[0].message.get("embeds")
+
+
+def test_crafted_subcommand_and_autocomplete_options_are_bounded(bot: Bot) -> None:
+    huge = bot.fake.slash("article", {"title": "bridge " * 2000}, focused="title")
+    bot.send(huge)
+    reply = bot.final(huge["token"])[0]
+    assert reply.callback_type == 8
+    assert reply.body["data"]["choices"] == []
+    sources = bot.fake.slash("sources", {"query": "q" * 5000})
+    bot.send(sources)
+    refused = bot.final(sources["token"])[0]
+    assert refused.flags & EPHEMERAL
+    assert "`query` may be at most 100 characters" in refused.message["content"]
+    remove = bot.fake.slash("corpus", {"article": "x" * 9000}, subcommand="remove",
+                            permissions=ADMIN_PERMISSIONS)
+    bot.send(remove)
+    refused = bot.final(remove["token"])[0]
+    assert refused.flags & EPHEMERAL
+    assert "may be at most" in refused.message["content"]
+
+
+def test_interaction_for_a_removed_command_says_it_is_gone_quietly(bot: Bot) -> None:
+    payload = bot.fake.slash("weather", {"city": "Lisbon"})
+    bot.send(payload)
+    reply = bot.final(payload["token"])[0]
+    assert reply.callback_type == 4
+    assert reply.flags & EPHEMERAL
+    assert "no longer exists" in reply.message["content"]
+    lines = [line for line in bot.stderr().splitlines() if "/weather" in line]
+    assert lines
+    assert all(" ERROR " not in line and "Traceback" not in line for line in lines)
+
+
 def test_disc_03_plain_content_mode_fits_2000_with_complete_attribution(bot: Bot) -> None:
     payload = bot.fake.slash("ask", {"question": "What are the budget line items?"},
                              app_permissions=APP_PERMISSIONS & ~EMBED_LINKS)
@@ -661,6 +723,52 @@ def test_buttons_disabled_when_view_times_out(bot: Bot) -> None:
     assert patch.body["allowed_mentions"] == NO_PINGS
 
 
+def test_disc_08_old_buttons_after_timeout_or_restart_say_the_answer_expired(bot: Bot) -> None:
+    asker = bot.fake.next_id()
+    payload, records = _ask(bot, "When did the harbour bridge reopen?", user=asker)
+    message_id = _answer(records).reply["id"]
+    bot.wait(payload["token"], lambda rs: any(
+        r.method == "PATCH" and r.path.endswith(f"/messages/{message_id}") for r in rs),
+        timeout=VIEW_TIMEOUT + 10)
+    message = bot.fake.messages[message_id]
+    late = bot.fake.click(message, _buttons(message)["Next"]["custom_id"], user_id=asker)
+    bot.send(late)
+    reply = bot.final(late["token"])[0]
+    assert reply.callback_type == 4
+    assert reply.flags & EPHEMERAL
+    assert "expired" in reply.message["content"]
+
+    # a message sent by the process before a restart: this process has no view for it
+    before_restart = {**message, "id": str(bot.fake.next_id())}
+    for label in ("Previous", "Next", "More context"):
+        click = bot.fake.click(before_restart, _buttons(message)[label]["custom_id"],
+                               user_id=bot.fake.next_id())
+        bot.send(click)
+        reply = bot.final(click["token"])[0]
+        assert reply.flags & EPHEMERAL
+        assert "expired" in reply.message["content"]
+
+    foreign = bot.fake.click(before_restart, "someone-else:button", user_id=asker)
+    bot.send(foreign)
+    time.sleep(1.0)
+    assert bot.replies(foreign["token"]) == []
+
+
+def test_disc_08_answer_deleted_before_timeout_is_handled_quietly(bot: Bot) -> None:
+    payload, records = _ask(bot, "When did the harbour bridge reopen?")
+    message_id = _answer(records).reply["id"]
+    bot.fake.deleted.add(message_id)
+    edited = bot.wait(payload["token"], lambda rs: any(
+        r.method == "PATCH" and r.path.endswith(f"/messages/{message_id}") for r in rs),
+        timeout=VIEW_TIMEOUT + 10)
+    assert next(r for r in edited if r.method == "PATCH").status == 404
+    time.sleep(0.5)
+    lines = [line for line in bot.stderr().splitlines() if message_id in line]
+    assert all(" ERROR " not in line and " WARNING " not in line for line in lines)
+    assert "Unknown Message" not in "".join(
+        line for line in bot.stderr().splitlines() if "Traceback" in line)
+
+
 def test_disc_07_reconnects_cause_no_further_sync(bot: Bot) -> None:
     """Three forced reconnects: two resumed sessions and one invalidated session (a new
     IDENTIFY, so READY and on_ready again; discord.py waits 5 s before re-identifying).
@@ -776,3 +884,28 @@ def test_sharded_bot_answers_and_ctrl_c_exits_0(tmp_path: Path) -> None:
         discord.stop()
     assert "Traceback" not in stderr
     assert "KeyboardInterrupt" not in stderr
+
+
+@pytest.mark.parametrize(("command", "method", "route"), [
+    (["run"], "GET", "/users/@me"),
+    (["sync"], "GET", "/oauth2/applications/@me"),
+    (["sync"], "PUT", f"/applications/{APP_ID}/commands"),
+    (["sync", "--guild", str(GUILD_B)], "PUT", f"/applications/{APP_ID}/guilds/{GUILD_B}/commands"),
+])
+def test_discord_server_error_is_one_line_not_a_traceback(
+    tmp_path: Path, command: list[str], method: str, route: str
+) -> None:
+    discord = FakeDiscordThread().start()
+    discord.fake.failures[(method, route)] = 503
+    try:
+        env = _clean_env(DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord.fake.api_base,
+                         DISCORD_GATEWAY_URL=discord.fake.gateway_url,
+                         NEWSDESK_DB=str(tmp_path / "x.db"))
+        result = _run(command, env, tmp_path)
+    finally:
+        discord.stop()
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert "503" in result.stderr
+    assert last.startswith("newsdesk: ")

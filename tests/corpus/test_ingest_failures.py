@@ -35,8 +35,8 @@ BIG_INT_JSON = ('{"title": "Budget", "text": "The council approved the budget.",
                 + "9" * 5000 + "}")
 
 
-def read_all(path: Path) -> list[Article | Skip]:
-    return list(read_articles(path))
+def read_all(path: Path, *, follow_links: bool = False) -> list[Article | Skip]:
+    return list(read_articles(path, follow_links=follow_links))
 
 
 def articles(items: list[Article | Skip]) -> list[Article]:
@@ -60,10 +60,13 @@ def assert_encodable(items: list[Article | Skip]) -> None:
                 value.encode("utf-8")
 
 
-def read_with_timeout(path: Path, seconds: float = 20.0) -> list[Article | Skip]:
+def read_with_timeout(
+    path: Path, seconds: float = 20.0, *, follow_links: bool = False
+) -> list[Article | Skip]:
     """Read in a daemon thread so a blocking open fails the test instead of hanging it."""
     result: list[list[Article | Skip]] = []
-    thread = threading.Thread(target=lambda: result.append(read_all(path)), daemon=True)
+    thread = threading.Thread(
+        target=lambda: result.append(read_all(path, follow_links=follow_links)), daemon=True)
     thread.start()
     thread.join(seconds)
     assert not thread.is_alive(), "read_articles blocked"
@@ -233,7 +236,7 @@ def test_socket_and_device_named_txt_are_skipped(tmp_path: Path) -> None:
     try:
         server.bind(str(tmp_path / "sock.txt"))
         (tmp_path / "zero.txt").symlink_to("/dev/zero")
-        items = read_with_timeout(tmp_path)
+        items = read_with_timeout(tmp_path, follow_links=True)
     finally:
         server.close()
     assert skips(items) == [
@@ -251,6 +254,28 @@ def test_broken_link_or_vanished_file_is_skipped(tmp_path: Path) -> None:
         reason="file vanished before it could be read (or is a broken link)",
     )]
     assert len(articles(items)) == 1
+
+
+def test_links_leaving_the_folder_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret\n\nThe root password is hunter2.", "utf-8")
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "ok.txt").write_text("Ferry\n\nThe ferry resumed.", encoding="utf-8")
+    (folder / "a_passwd.txt").symlink_to("/etc/passwd")
+    (folder / "b_secret.txt").symlink_to(outside / "secret.txt")
+    (folder / "c_inside.txt").symlink_to(folder / "ok.txt")
+    (folder / "sub" / "up.txt").symlink_to("../../outside/secret.txt")
+    (folder / "linked_dir").symlink_to(outside, target_is_directory=True)
+    items = read_all(folder)
+    reason = "symbolic link leads outside the folder (not followed; see --follow-links)"
+    assert skips(items) == [Skip(origin=str(folder / "a_passwd.txt"), reason=reason),
+                            Skip(origin=str(folder / "b_secret.txt"), reason=reason),
+                            Skip(origin=str(folder / "sub" / "up.txt"), reason=reason)]
+    assert [a.body for a in articles(items)] == ["The ferry resumed.", "The ferry resumed."]
+    followed = read_all(folder, follow_links=True)
+    assert "The root password is hunter2." in [a.body for a in articles(followed)]
 
 
 def test_permission_denied_is_a_skip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

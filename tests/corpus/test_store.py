@@ -1,3 +1,4 @@
+import shutil
 import sqlite3
 from dataclasses import replace
 
@@ -181,3 +182,15 @@ async def test_concurrent_first_opens_migrate_once(tmp_path):
         for store in stores:
             await store.close()
     assert versions == {SCHEMA_VERSION}
+
+
+async def test_identity_is_made_once_and_kept_by_a_copy(tmp_path):
+    async with ArticleStore(tmp_path / "a.db") as store:
+        first = await store.identity()
+        assert len(first) == 32
+        assert await store.identity() == first
+    shutil.copy(tmp_path / "a.db", tmp_path / "copy.db")
+    async with ArticleStore(tmp_path / "copy.db") as copy:
+        assert await copy.identity() == first
+    async with ArticleStore(tmp_path / "b.db") as other:
+        assert await other.identity() != first

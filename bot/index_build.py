@@ -12,11 +12,10 @@ import collections
 import contextlib
 import gc
 import logging
-import multiprocessing
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from bot.workers import process_pool
 from corpus.backend import CorpusStore, SentenceRow
 from corpus.models import StoredArticle
 from retrieval.postings import Analyzed, DocumentInfo, Segment, SegmentBuilder, analyze_texts
@@ -93,16 +92,15 @@ def gc_paused() -> Iterator[None]:
 class _Analysis:
     """Hands batches of documents to a builder, analysed in worker processes if asked.
 
-    Worker processes are started with ``spawn`` (safe next to the event loop's threads), so
-    a script that starts newsdesk without an ``if __name__ == "__main__"`` guard breaks
-    them; the analysis then continues in a thread.
+    Worker processes (`bot.workers.process_pool`: spawned, ending with their parent) break
+    in a script that starts newsdesk without an ``if __name__ == "__main__"`` guard; the
+    analysis then continues in a thread.
     """
 
     def __init__(self, builder: SegmentBuilder, workers: int) -> None:
         self.builder = builder
         self.workers = workers
-        self.pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-                     if workers else None)
+        self.pool = process_pool(workers) if workers else None
         self.queued: collections.deque[tuple[_Batch, asyncio.Future[Analyzed]]] = (
             collections.deque())
 

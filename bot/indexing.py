@@ -73,6 +73,11 @@ def _difference(
     return [a for a in articles if a.article_id not in live], sorted(live - stored)
 
 
+def fingerprint(article: StoredArticle) -> int:
+    """A 64-bit fingerprint of the article's content (the first 16 hex digits of its hash)."""
+    return int(article.content_hash[:16], 16)
+
+
 def index_params(settings: Settings) -> tuple[BM25Params, FusionParams]:
     """The sentence BM25 parameters and fusion parameters ``settings`` ask for."""
     params = BM25Params(k1=settings.bm25_k1, b=settings.bm25_b, window=settings.window)
@@ -152,7 +157,7 @@ class IndexLifecycle:
             else:
                 articles = await self.store.list_articles()
                 if current is None:
-                    current = await self._open_saved()
+                    current = await self._open_saved(articles)
                 if current is not None:
                     new, gone = _difference(current, articles)
                     caught = await self._catch_up(current, new, gone, version)
@@ -196,16 +201,46 @@ class IndexLifecycle:
             digest.update(resources.files("retrieval").joinpath(name).read_bytes())
         return digest.hexdigest()
 
-    async def _open_saved(self) -> Snapshot | None:
+    async def _open_saved(self, articles: Sequence[StoredArticle]) -> Snapshot | None:
+        """The saved index, if it is this database's; documents whose content differs masked.
+
+        A saved index records the database's identity and each document's content
+        fingerprint: an index copied from another database, or one newer than a database
+        restored from a backup, is never trusted. Any mismatch is one warning, then a
+        rebuild (or a catch-up of the documents that differ).
+        """
         directory = self.index_dir()
         if directory is None:
             return None
         key = await asyncio.to_thread(self.config_key)
-        saved = await asyncio.to_thread(persist.load, directory, key)
-        if saved is None:
+        identity = await self.store.identity()
+        manifest = await asyncio.to_thread(persist.read_manifest, directory)
+        if manifest is None:
             return None
+        if manifest.get("format") != persist.FORMAT or manifest.get("key") != key:
+            log.info("the saved index in %s was built by another version or with other "
+                     "settings: rebuilding it", directory)
+            return None
+        if manifest.get("identity") != identity:
+            log.warning("the saved index in %s belongs to another database: rebuilding it",
+                        directory)
+            return None
+        saved = await asyncio.to_thread(persist.load, directory, key)
+        prints = (await asyncio.to_thread(persist.load_array, directory, "fingerprints")
+                  if saved is not None else None)
+        if saved is None or prints is None or len(prints) != saved.doc_count:
+            return None
+        index = FusedIndex([saved], self.fusion)
+        stored = {a.article_id: fingerprint(a) for a in articles}
+        ids = [info.doc_id for info in saved.infos]
+        differ = [at for at, (doc_id, print_) in enumerate(zip(ids, prints.tolist(), strict=True))
+                  if doc_id in stored and stored[doc_id] != print_]
+        if differ:
+            log.warning("%d documents of the saved index in %s differ from the database "
+                        "(restored from a backup?): re-indexing them", len(differ), directory)
+            index = index.without(differ)
         log.info("opened saved index of %d sentences from %s", saved.sentence_count, directory)
-        return await asyncio.to_thread(Snapshot.of, FusedIndex([saved], self.fusion), -1)
+        return await asyncio.to_thread(Snapshot.of, index, -1)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -258,11 +293,15 @@ class IndexLifecycle:
         log.info("indexed %d sentences of %d articles in %.2fs", built.sentence_count,
                  built.doc_count, time.perf_counter() - started)
         directory = self.index_dir()
-        if directory is not None:
+        if directory is not None and not self.store.read_only:
             key = await asyncio.to_thread(self.config_key)
+            extra = {"corpus_version": version, "identity": await self.store.identity()}
+            by_id = {a.article_id: fingerprint(a) for a in articles}
+            prints = np.array([by_id.get(info.doc_id, 0) for info in built.infos],
+                              dtype=np.uint64)
             try:
-                await asyncio.to_thread(persist.save, built, directory, key,
-                                        {"corpus_version": version})
+                await asyncio.to_thread(persist.save, built, directory, key, extra,
+                                        {"fingerprints": prints})
             except OSError as error:
                 log.warning("could not save the index to %s: %s", directory, error)
         return await asyncio.to_thread(Snapshot.of, FusedIndex([built], self.fusion), version)

@@ -80,8 +80,14 @@ class CorpusStore(Protocol):
     decide whether it is current.
     """
 
+    read_only: bool
+    """True when the database can only be read (writes raise; the question log is off)."""
+
     async def close(self) -> None:
         """Release the connection (idempotent)."""
+
+    async def identity(self) -> str:
+        """A random id given to this database when first opened (kept by backups)."""
 
     async def upsert(
         self, article: Article, sentences: Sequence[SentenceLike], *, scope: str = SHARED_SCOPE

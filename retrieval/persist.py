@@ -92,9 +92,17 @@ def _running(pid: int) -> bool:
     return True
 
 
-def save(segment: Segment, directory: Path, key: str, extra: dict[str, Any] | None = None) -> None:
+def save(
+    segment: Segment,
+    directory: Path,
+    key: str,
+    extra: dict[str, Any] | None = None,
+    arrays: dict[str, np.ndarray[Any, Any]] | None = None,
+) -> None:
     """Write ``segment`` to ``directory`` (replacing what is there) under ``key``.
 
+    ``extra`` goes into the manifest; ``arrays`` (the caller's, e.g. per-document content
+    fingerprints) are saved beside the segment's and read back with `load_array`.
     Raises OSError (a full disk, say) after removing its own partial folder.
     """
     directory = Path(directory)
@@ -102,7 +110,7 @@ def save(segment: Segment, directory: Path, key: str, extra: dict[str, Any] | No
     unique = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging = directory.with_name(f"{directory.name}.tmp-{unique}")
     try:
-        _write(segment, staging, key, extra)
+        _write(segment, staging, key, extra, arrays or {})
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -114,8 +122,11 @@ def save(segment: Segment, directory: Path, key: str, extra: dict[str, Any] | No
     log.info("saved index of %d sentences to %s", segment.sentence_count, directory)
 
 
-def _write(segment: Segment, staging: Path, key: str, extra: dict[str, Any] | None) -> None:
+def _write(segment: Segment, staging: Path, key: str, extra: dict[str, Any] | None,
+           arrays: dict[str, np.ndarray[Any, Any]]) -> None:
     staging.mkdir(parents=True)
+    for name, values in arrays.items():
+        np.save(staging / f"extra-{name}.npy", np.ascontiguousarray(values))
     for name in ARRAY_FIELDS:
         np.save(staging / f"{name}.npy", np.ascontiguousarray(getattr(segment, name)))
     terms = sorted(segment.vocabulary, key=segment.vocabulary.__getitem__)
@@ -150,6 +161,18 @@ def verify(directory: Path, manifest: dict[str, Any]) -> None:
             raise DamagedIndexError(f"{name} is missing")
         if crc32(path) != value:
             raise DamagedIndexError(f"{name} does not match its checksum")
+
+
+def load_array(directory: Path, name: str) -> np.ndarray[Any, Any] | None:
+    """The caller's array ``name`` saved with the index (see `save`); None when absent.
+
+    Call after `load` succeeded: the file's checksum was verified then.
+    """
+    try:
+        values: np.ndarray[Any, Any] = np.load(Path(directory) / f"extra-{name}.npy")
+    except (OSError, ValueError):
+        return None
+    return values
 
 
 def read_manifest(directory: Path) -> dict[str, Any] | None:

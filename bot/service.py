@@ -29,13 +29,14 @@ from corpus.models import Article, Skip, StoredArticle
 from corpus.store import SHARED_SCOPE, ArticleStore, SentenceRow
 from retrieval import persist
 from retrieval.answer import compose
-from retrieval.bm25 import SentenceHit
-from retrieval.fusion import FusedIndex, FusionParams
-from retrieval.postings import Analyzed, DocumentInfo, Segment, SegmentBuilder, analyze_texts
+from retrieval.builder import Analyzed, SegmentBuilder, analyze_texts
+from retrieval.fusion import FusedIndex
+from retrieval.postings import DocumentInfo, Segment
 from retrieval.rerank import rerank
+from retrieval.scoring import FusionParams
 from retrieval.sentences import segment
 from retrieval.tokenization import tokenize
-from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence
+from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence, SentenceHit
 
 log = logging.getLogger(__name__)
 
@@ -545,7 +546,8 @@ class AnswerService:
         """What a saved index must have been built with: format, analyzer, parameters."""
         digest = hashlib.sha256(repr((persist.FORMAT, self.params.k1, self.params.b,
                                       self.fusion)).encode())
-        for name in ("tokenization.py", "fastterms.py", "postings.py", "data/stopwords.txt"):
+        for name in ("tokenization.py", "fastterms.py", "scoring.py", "builder.py", "postings.py",
+                     "data/stopwords.txt"):
             digest.update(resources.files("retrieval").joinpath(name).read_bytes())
         return digest.hexdigest()
 

@@ -18,7 +18,8 @@ from concurrent.futures.process import BrokenProcessPool
 from bot.workers import process_pool
 from corpus.backend import CorpusStore, SentenceRow
 from corpus.models import StoredArticle
-from retrieval.postings import Analyzed, DocumentInfo, Segment, SegmentBuilder, analyze_texts
+from retrieval.builder import Analyzed, SegmentBuilder, analyze_texts
+from retrieval.postings import DocumentInfo, Segment
 from retrieval.sentences import segment
 
 log = logging.getLogger(__name__)

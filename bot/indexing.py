@@ -34,14 +34,16 @@ from bot.snapshot import Snapshot
 from corpus.backend import CorpusStore
 from corpus.models import StoredArticle
 from retrieval import persist
-from retrieval.fusion import FusedIndex, FusionParams
+from retrieval.fusion import FusedIndex
+from retrieval.scoring import FusionParams
 from retrieval.types import BM25Params
 
 log = logging.getLogger(__name__)
 
 DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
 MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
-_ANALYZER_FILES = ("tokenization.py", "fastterms.py", "postings.py", "data/stopwords.txt")
+_ANALYZER_FILES = ("tokenization.py", "fastterms.py", "scoring.py", "builder.py", "postings.py",
+                   "data/stopwords.txt")
 
 
 @dataclass(slots=True)

@@ -31,11 +31,10 @@ from corpus.ingest import read_article_bytes, read_articles
 from corpus.models import Article, Skip, StoredArticle
 from corpus.store import ArticleStore
 from retrieval.answer import compose
-from retrieval.bm25 import SentenceHit
 from retrieval.rerank import rerank
 from retrieval.sentences import segment
 from retrieval.tokenization import tokenize
-from retrieval.types import Answer, Document, ScoredPassage, Sentence
+from retrieval.types import Answer, Document, ScoredPassage, Sentence, SentenceHit
 
 log = logging.getLogger(__name__)
 

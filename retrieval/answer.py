@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from retrieval.bm25 import SentenceHit
 from retrieval.tokenization import tokenize_with_spans
-from retrieval.types import Answer, Document, ScoredPassage, Sentence
+from retrieval.types import Answer, Document, ScoredPassage, Sentence, SentenceHit
 
 MAX_LIST_ITEMS = 12
 _TERMINAL = (".", "!", "?", "\u2026", "\"", "\u201d", "\u2019", "'", "\u00bb", ")")

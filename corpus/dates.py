@@ -27,6 +27,30 @@ _YEAR_FIRST = re.compile(rf"^\d{{4}}([-/.])\d{{1,2}}\1\d{{1,2}}{_TIME_TAIL}")
 _COMPACT = re.compile(r"^\d{8}(?:T?\d{4}(?:\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}})([-/.])(\d{{1,2}})\2\d{{4}}{_TIME_TAIL}")
 _SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*")
+# A leading weekday in any language ("Mo,", "lun.", "Dienstag"): ignored, never fatal.
+_LEADING_WORD = re.compile(r"^([^\W\d_]{2,12})\.?,?\s+(?=\d)")
+_WORD = re.compile(r"[^\W\d_]+")
+# Month names of common feed languages (de, fr, es, it, pt, nl) -> English; only names and
+# abbreviations that are no English word or weekday ("mar" is Tuesday in Spanish).
+_MONTHS = {
+    "jan": ("januar", "janvier", "janv", "enero", "gennaio", "janeiro", "januari", "jänner"),
+    "feb": ("februar", "février", "févr", "fevrier", "febrero", "febbraio", "fevereiro",
+            "februari"),
+    "mar": ("märz", "mär", "mrz", "mars", "marzo", "março", "maart"),
+    "apr": ("avril", "avr", "abril", "aprile"),
+    "may": ("mai", "mayo", "maggio", "maio", "mei"),
+    "jun": ("juni", "juin", "junio", "giugno", "junho"),
+    "jul": ("juli", "juillet", "juil", "julio", "luglio", "julho"),
+    "aug": ("août", "aout", "agosto", "augustus"),
+    "sep": ("septembre", "septiembre", "setiembre", "settembre", "setembro"),
+    "oct": ("oktober", "okt", "octobre", "octubre", "ottobre", "outubro"),
+    "nov": ("novembre", "noviembre", "novembro"),
+    "dec": ("dezember", "dez", "décembre", "déc", "decembre", "diciembre", "dicembre",
+            "dezembro"),
+}
+_ENGLISH_MONTH = {name: english for english, names in _MONTHS.items() for name in names}
+# "25 de junho de 2018", "25. Juni 2018": connecting words and a dot after the day.
+_FILLER = re.compile(r"(?<=\d)\.(?=\s+[^\W\d_])|\s(?:de|del)(?=\s)", re.I)
 _MIN_YEAR, _MAX_YEAR = 1800, 2200
 _MAX_DATE_CHARS = 100  # longer strings are prose, not a date field
 
@@ -61,7 +85,7 @@ def normalize_date(value: object) -> str | None:
         return value.isoformat()
     if not isinstance(value, str):
         return None
-    text = _SEPARATORS.sub(" ", _LABEL.sub("", value.strip())).strip()
+    text = _english_months(_SEPARATORS.sub(" ", _LABEL.sub("", value.strip())).strip())
     if not text or len(text) > _MAX_DATE_CHARS or not any(ch.isdigit() for ch in text):
         return None
     if not _unambiguous(text):
@@ -73,6 +97,15 @@ def normalize_date(value: object) -> str | None:
     if not _MIN_YEAR <= first_parse.year <= _MAX_YEAR:
         return None
     return first_parse.isoformat()
+
+
+def _english_months(text: str) -> str:
+    """Drop a leading non-month word (a weekday) and write foreign month names in English."""
+    leading = _LEADING_WORD.match(text)
+    if leading and not _MONTH_NAME.fullmatch(leading.group(1)):
+        text = text[leading.end():]
+    text = _FILLER.sub("", text)
+    return _WORD.sub(lambda word: _ENGLISH_MONTH.get(word.group(0).casefold(), word.group(0)), text)
 
 
 def _unambiguous(text: str) -> bool:

@@ -42,6 +42,17 @@ _RETRY_FACTOR = 4
 _CONTENT_ROOTS = "//*[@itemprop='articleBody'] | //article | //main | //*[@role='main']"
 _UNWANTED = ("nav", "script", "style", "noscript", "template")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# A class or id naming reader comments: "comments", "comment-list", "fb-comments",
+# "CommentBox", "disqus_thread"; not "has-comments", "comments-open" or "comment-count".
+_COMMENT_NAME = re.compile(
+    r"^(?:(?:fb|facebook|user|users|reader|readers|article|post|story|entry|wp|site|page"
+    r"|social|livefyre|vk|js|main)[-_])?comments?(?:[-_]?(?:area|section|list|box|wrap"
+    r"|wrapper|container|thread|threads|block|body|content|holder|widget|module|panel|form"
+    r"|text|meta|author|respond|replies|reply|item|entry))?$"
+    r"|^disqus_thread$|^respond$|^replies$",
+    re.I,
+)
+_COMMENT_SUMMARY = re.compile(r"\b(?:repl(?:y|ies)|comments?|responses)\b", re.I)
 
 
 def read_html(
@@ -78,6 +89,7 @@ def read_html(
     meta = read_page_meta(tree)
     for element in list(tree.iter(*_UNWANTED)):
         element.drop_tree()
+    _drop_comments(tree)
     document = _extract(tree, url, _SMALL_PAGE_CONFIG)
     body = element_to_text(document.body) if document is not None else ""
     if _looks_like_stub(tree, body):
@@ -146,6 +158,37 @@ def _extract(
     if not isinstance(document, Document) or document.body is None:
         return None
     return document
+
+
+def _drop_comments(tree: html.HtmlElement) -> None:
+    """Remove reader comments: comment sections and boxes, and ``<details>`` of replies.
+
+    An element goes when a class or id names comments (``comments-area``, ``comment``,
+    ``fb-comments``, ``CommentBox``, ``disqus_thread``), unless it holds the page's first
+    article container (or, without one, its first ``<h1>``), or when it is a
+    ``<details>`` whose summary offers replies or comments.
+    """
+    roots = tree.xpath(_CONTENT_ROOTS)
+    kept = roots[:1] or tree.xpath("//h1")[:1]  # the story, or at least its headline
+    doomed = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in {"html", "body"}:
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+        comments = any(_COMMENT_NAME.match(name) for name in names)
+        if element.tag == "details":
+            summary = " ".join(" ".join(node.itertext()) for node in element.iter("summary"))
+            comments = comments or bool(_COMMENT_SUMMARY.search(summary))
+        if comments and not any(_contains(element, keep) for keep in kept):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _contains(element: html.HtmlElement, inner: html.HtmlElement) -> bool:
+    """Return whether ``inner`` is ``element`` or inside it."""
+    return inner is element or any(node is element for node in inner.iterancestors())
 
 
 def _looks_like_stub(tree: html.HtmlElement, body: str) -> bool:

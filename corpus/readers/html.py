@@ -31,6 +31,7 @@ from corpus.readers.common import NO_TEXT, build_article, clean_authors, clean_u
 from corpus.readers.encoding import decode_bytes
 from corpus.readers.html_meta import read_page_meta
 from corpus.readers.markup import element_to_text
+from corpus.readers.site_name import guessed_site_name, host_of
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +103,16 @@ def read_html(
     if not body.strip():
         body = _content_root_text(tree)
     extracted_title = document.title if document is not None else None
+    if extracted_title and extracted_title.casefold() in meta.not_titles:
+        extracted_title = None  # trafilatura's pick of a site-logo <h1>
     yield build_article(
         title=meta.title or extracted_title or meta.fallback_title,
         body=body,
         origin=origin,
         url=clean_url(meta.canonical_url, base=url) or clean_url(url),
-        source=meta.site_name or (document.sitename if document is not None else None),
+        source=meta.site_name or guessed_site_name(
+            document.sitename if document is not None else None,
+            meta.host or host_of(clean_url(url)), meta.aggregator),
         published=meta.published or (document.date if document is not None else None),
         authors=meta.authors or clean_authors(document.author if document else None),
     )

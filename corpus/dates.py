@@ -52,6 +52,17 @@ _ENGLISH_MONTH = {name: english for english, names in _MONTHS.items() for name i
 # "25 de junho de 2018", "25. Juni 2018": connecting words and a dot after the day.
 _FILLER = re.compile(r"(?<=\d)\.(?=\s+[^\W\d_])|\s(?:de|del)(?=\s)", re.I)
 _MIN_YEAR, _MAX_YEAR = 1800, 2200
+# Full dates written anywhere in a page or URL (for checking a date another tool found).
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+_WRITTEN_DATE = re.compile(
+    r"(?<!\d)(?:(?:1[89]|2[0-2])\d\d([-/.])\d{1,2}\1\d{1,2}(?!\d)"
+    r"|\d{1,2}([-/.])\d{1,2}\2(?:1[89]|2[0-2])\d\d(?!\d)"
+    r"|(?:1[89]|2[0-2])\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH},?\s+(?:1[89]|2[0-2])\d\d"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:1[89]|2[0-2])\d\d)",
+    re.I,
+)
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
 _MAX_DATE_CHARS = 100  # longer strings are prose, not a date field
 
 
@@ -97,6 +108,26 @@ def normalize_date(value: object) -> str | None:
     if not _MIN_YEAR <= first_parse.year <= _MAX_YEAR:
         return None
     return first_parse.isoformat()
+
+
+def stated_dates(*texts: str | None) -> frozenset[str]:
+    """Return the ISO dates written out in full (day, month and year) in ``texts``.
+
+    Used to check a date found by another tool: a date that no text states in full (one
+    whose day or month was filled in) is not kept. Both readings of an all-numeric day and
+    month (``05/10/2018``) count as stated.
+    """
+    found: set[str] = set()
+    for text in texts:
+        for match in _WRITTEN_DATE.finditer(text or ""):
+            written = _ORDINAL.sub("", match.group(0))
+            if match.group(2):  # "05/10/2018": either order is stated, the tool chose one
+                first, second, year = re.split(r"[-/.]", written)
+                readings = [f"{year}-{second}-{first}", f"{year}-{first}-{second}"]
+            else:
+                readings = [written]
+            found.update(filter(None, map(normalize_date, readings)))
+    return frozenset(found)
 
 
 def _english_months(text: str) -> str:

@@ -26,6 +26,7 @@ import trafilatura
 from lxml import etree, html  # type: ignore[import-untyped]
 from trafilatura.settings import Document, use_config
 
+from corpus.dates import normalize_date, stated_dates
 from corpus.models import Article, Skip
 from corpus.readers.common import NO_TEXT, build_article, clean_authors, clean_url
 from corpus.readers.encoding import decode_bytes
@@ -83,7 +84,8 @@ def read_html(
         ``partial`` set when a paywall prompt was seen. ``Skip("no text extracted")`` for a
         page with only navigation, scripts or nothing at all.
     """
-    tree = parse_html(decode_bytes(data, content_type))
+    page = decode_bytes(data, content_type)
+    tree = parse_html(page)
     if tree is None:
         yield Skip(origin=origin, reason=NO_TEXT)
         return
@@ -113,7 +115,7 @@ def read_html(
         source=meta.site_name or guessed_site_name(
             document.sitename if document is not None else None,
             meta.host or host_of(clean_url(url)), meta.aggregator),
-        published=meta.published or (document.date if document is not None else None),
+        published=meta.published or _stated_guess(document, page, url),
         authors=meta.authors or clean_authors(document.author if document else None),
     )
 
@@ -163,6 +165,16 @@ def _extract(
     if not isinstance(document, Document) or document.body is None:
         return None
     return document
+
+
+def _stated_guess(document: Document | None, page: str, url: str | None) -> str | None:
+    """Return trafilatura's date when the page or its URL states it in full, else ``None``.
+
+    htmldate fills in what a partial or impossible date lacks ("2014-01" becomes the 2nd of
+    January when run on the 2nd of a month); such a date is never stored.
+    """
+    guess = normalize_date(document.date if document is not None else None)
+    return guess if guess is not None and guess in stated_dates(page, url) else None
 
 
 def _drop_comments(tree: html.HtmlElement) -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from corpus.dates import normalize_date
+from corpus.dates import normalize_date, stated_dates
 from corpus.ingest import read_article_bytes
 from corpus.models import Article
 
@@ -140,3 +140,11 @@ def test_weekday_in_any_language_and_foreign_month_names_are_read(
 @pytest.mark.parametrize("value", ["Juni 2018", "lun., juin", "Mo, 25 Jun", "at 7 pm"])
 def test_foreign_partial_dates_stay_none(value: str) -> None:
     assert normalize_date(value) is None
+
+
+def test_stated_dates_are_the_full_dates_written_in_a_text() -> None:
+    text = ("Updated 18/11/2019, November 19th, 2019 and 3 Feb. 2026; /2019/11/20/ 20191121; "
+            "not 2014-01, 2026-02-30 or Feb 2011; 05/10/2018 either way")
+    assert stated_dates(text, "https://x.example/2018/10/09/a") == {
+        "2018-10-09", "2019-11-18", "2019-11-19", "2019-11-20", "2019-11-21", "2026-02-03",
+        "2018-10-05", "2018-05-10"}

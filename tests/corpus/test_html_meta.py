@@ -145,3 +145,24 @@ def test_date_from_json_ld_of_any_page_type_with_a_headline() -> None:
             '"Council approves harbour plan", "datePublished": "2019-11-14T08:00:00.000Z"}'
             "</script>")
     assert article_of(page_with(head)).published == "2019-11-14"
+
+
+# Case DATE-01 (../shared/cases/cases.jsonl) on HTML pages: no date filled in by a tool
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("2014-01", None), ("Feb 2011", None), ("2026", None), ("2026-02-30", None),
+     ("June", None), ("Posted 3 hours ago", None), ("2026-02-03", "2026-02-03"),
+     ("3 February 2026", "2026-02-03")],
+)
+@pytest.mark.parametrize(
+    "template",
+    ["<meta property='article:published_time' content='{date}'>",
+     "</head><body><time datetime='{date}'>{date}</time><p class='date'>{date}</p>"],
+)
+def test_date_01_partial_page_dates_are_unknown_never_completed(
+    template: str, written: str, expected: str | None
+) -> None:
+    head, _, top = template.format(date=written).partition("</head><body>")
+    page = (f"<html><head><title>{HEADLINE}</title>{head}</head><body>{top}<article><h1>"
+            f"{HEADLINE}</h1>{BODY}</article></body></html>")
+    assert article_of(page).published == expected

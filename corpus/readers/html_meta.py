@@ -16,6 +16,7 @@ from corpus.readers.site_name import (
     choose_site_name,
     copyright_holders,
     host_of,
+    site_key,
     title_affix,
 )
 
@@ -97,7 +98,8 @@ def read_page_meta(tree: etree._Element) -> PageMeta:
         aggregator=aggregator,
         not_names=frozenset(
             text.casefold() for text in map(clean_str, [page_title, *stated_titles]) if text),
-        affix=title_affix(page_title),
+        affix=title_affix(page_title or _first_str(stated_titles),
+                          [*stated_titles, _h1_text(tree)]),
     )
     logos = [" ".join(h1.itertext()) for h1 in tree.xpath("//h1") if _is_logo(h1)]
     not_titles = frozenset(name.casefold() for name in map(
@@ -138,8 +140,10 @@ def read_page_meta(tree: etree._Element) -> PageMeta:
 def strip_site_suffix(title: str, site: str | None, *, always: bool = False) -> str:
     """Remove a trailing (or leading) " | Site" part, or a "Site: " prefix, from ``title``.
 
-    A part is removed when it equals ``site`` (case-insensitively); with ``always`` the last
-    part after a " | " separator is removed too, as ``<title>`` usually ends in the site name.
+    A part is removed when it names ``site`` (`site_key`: "The Example Gazette",
+    "Example Gazette" and "ExampleGazette.com" are one name), with the section before it in
+    "Headline | Section | Site"; with ``always`` the last part after a " | " separator is
+    removed too, as ``<title>`` usually ends in the site name.
     The title is returned unchanged when removing would leave nothing.
     """
     if site and title.casefold().startswith(site.casefold() + ":"):
@@ -148,9 +152,13 @@ def strip_site_suffix(title: str, site: str | None, *, always: bool = False) -> 
     if len(parts) < 2:
         return title
     if site:
-        kept = [part for part in parts if part.casefold() != site.casefold()]
-        if kept and len(kept) < len(parts):
-            return _rejoin(title, kept)
+        key = site_key(site)
+        is_site = [site_key(part) == key for part in parts]
+        if any(is_site) and not all(is_site):
+            if is_site[-1] and len(parts) > 2 and title.count(" | ") == len(parts) - 1:
+                return parts[0].strip()  # "Headline | Section | Site"
+            return _rejoin(title, [part for part, site_part in zip(parts, is_site, strict=True)
+                                   if not site_part])
     if always and " | " in title:
         return title.rsplit(" | ", 1)[0].strip() or title
     return title

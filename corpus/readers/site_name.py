@@ -35,6 +35,7 @@ _COPYRIGHT = re.compile(
     r"\s*(?:[.,|]|all rights|$)",
     re.I,
 )
+_DOMAIN_TAIL = re.compile(r"\.(?:[a-z]{2,6})(?:\.[a-z]{2})?$", re.I)
 _MAX_NAME_CHARS = 80
 _MAX_AFFIX_WORDS = 4
 
@@ -104,12 +105,32 @@ def copyright_holders(texts: list[str]) -> list[str]:
     return names
 
 
-def title_affix(title: str | None) -> str | None:
-    """Return the last " - " / " | " part of a ``<title>``, which usually names the site."""
+def title_affix(title: str | None, headlines: Sequence[object] = ()) -> str | None:
+    """Return the end of a ``<title>`` that may name the site, or ``None``.
+
+    "Headline - Site" gives "Site", and so does "Site | Headline": an end that equals one
+    of ``headlines`` (og:title, ``<h1>``) is the headline, else the shorter end is taken
+    (the last on a tie). An end that cannot be a name (long, a sentence, parentheses) is
+    not returned.
+    """
     if not title:
         return None
-    parts = SEPARATORS.split(title)
-    return parts[-1].strip() if len(parts) > 1 else None
+    parts = [part.strip() for part in SEPARATORS.split(title)]
+    if len(parts) < 2:
+        return None
+    first, last = parts[0], parts[-1]
+    known = {text.casefold() for text in map(clean_str, headlines) if text}
+    if first.casefold() in known or last.casefold() in known:
+        affix = last if first.casefold() in known else first
+    else:
+        affix = first if len(first.split()) < len(last.split()) else last
+    return affix if _looks_like_name(affix) else None
+
+
+def site_key(name: str) -> str:
+    """Return ``name`` folded for comparing site names: no "The", no ".com" / ".co.uk"."""
+    name = name.removeprefix("The ").removeprefix("the ")
+    return compact(_DOMAIN_TAIL.sub("", name)) or compact(name)
 
 
 def choose_site_name(
@@ -137,11 +158,9 @@ def choose_site_name(
     not_names
         Case-folded strings that are no site name (the headline, the ``<title>``).
     affix
-        The ``<title>`` affix: a weak guess, and only when short (at most four words, no
-        sentence); kept also without a host.
+        The `title_affix`: a weak guess, kept also without a host.
     """
     candidates = [(name, True) for name in map(_usable, strong) if name]
-    affix = affix if affix and _looks_like_name(affix) else None
     candidates += [(name, False) for name in map(_usable, [affix, *weak]) if name]
     checked: list[tuple[str, bool]] = []
     for name, stated in candidates:
@@ -192,4 +211,5 @@ def _without_tagline(name: str, host: Host | None) -> str:
 
 def _looks_like_name(text: str) -> bool:
     """Return whether a ``<title>`` affix is short enough to be a name, not half a headline."""
-    return len(text.split()) <= _MAX_AFFIX_WORDS and ". " not in text and "?" not in text
+    return (len(text.split()) <= _MAX_AFFIX_WORDS and ". " not in text
+            and not any(ch in text for ch in "?!()[]"))

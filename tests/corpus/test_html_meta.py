@@ -56,6 +56,19 @@ def test_html_05_title_without_site_suffix_and_not_the_logo_h1(page: str) -> Non
         # an <h1> inside a home link, with no class at all (entermedia.co.kr)
         f"<title>{HEADLINE} - {SITE}</title></head><body><div id='header'><a href='/'>"
         "<h1>Gazette Online</h1></a></div>",
+        # site name first in <title>, no other hint
+        f"<title>{SITE} - {HEADLINE}</title>",
+        # the site name spelled another way in <title>, and as a domain
+        f"<title>{HEADLINE} | Example Gazette</title><meta property='og:site_name' "
+        f"content='{SITE}'>",
+        f"<title>{HEADLINE} - ExampleGazette.com</title><meta property='og:site_name' "
+        f"content='{SITE}'>",
+        # a section between headline and site
+        f"<meta property='og:title' content='{HEADLINE} | Local News | {SITE}'>"
+        f"<meta property='og:site_name' content='{SITE}'>",
+        # only twitter:title, and the canonical host naming the site
+        f"<meta name='twitter:title' content='{HEADLINE} - {SITE}'>"
+        "<link rel='canonical' href='https://www.examplegazette.com/a'>",
         # an unmarked <h1> in the page header that is just the site name
         f"<title>{HEADLINE} | {SITE}</title><meta property='og:site_name' content='{SITE}'>"
         f"</head><body><header><h1>{SITE}</h1></header>",

@@ -10,6 +10,7 @@ from corpus.readers.site_name import (
     copyright_holders,
     host_of,
     matches_host,
+    site_key,
     title_affix,
 )
 
@@ -80,3 +81,24 @@ def test_weak_guesses_need_the_host() -> None:
 def test_names_equal_to_the_headline_are_no_site_names() -> None:
     title = "The man whose duvet nearly killed him"
     assert choose_site_name([title], [], host=None, not_names=frozenset({title.casefold()})) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "headlines", "affix"),
+    [
+        ("Headline here - Entermedia", [], "Entermedia"),
+        ("The Example Gazette - Council approves harbour plan", [], "The Example Gazette"),
+        ("Pier closes - The Example Gazette", ["Pier closes"], "The Example Gazette"),
+        ("Диета Аткинса (14 дней) - потеря веса до 10 кг. Отзывы", [], None),
+    ],
+)
+def test_title_affix_is_the_end_that_is_not_the_headline(
+    title: str, headlines: list[str], affix: str | None
+) -> None:
+    assert title_affix(title, headlines) == affix
+
+
+@pytest.mark.parametrize("name", ["Example Gazette", "the example gazette",
+                                  "ExampleGazette.com", "examplegazette.co.uk"])
+def test_site_key_ignores_the_article_and_the_domain_ending(name: str) -> None:
+    assert site_key(name) == site_key("The Example Gazette")

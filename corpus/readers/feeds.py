@@ -19,6 +19,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,12}));")
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
+# "Mon, 25 Jun 18 11:41:36 GMT": day, month name, two-digit year, then a time.
+_RFC822_SHORT_YEAR = re.compile(
+    r"^((?:[^\W\d_]+\.?,?\s*)?\d{1,2}\s+[^\W\d_]{3,9}\.?\s+)(\d{2})(\s+\d{1,2}:\d{2}.*)$")
 _DATE_KEYS = ("published", "issued", "created", "updated", "dc_date", "date")
 
 
@@ -100,9 +103,25 @@ def _entry_article(
         origin=origin,
         url=clean_url(entry.get("link"), base=base),
         source=clean_str(source.get("title")) or feed_title,
-        published=next((entry[key] for key in _DATE_KEYS if entry.get(key)), None),
+        published=_full_year(next((entry[key] for key in _DATE_KEYS if entry.get(key)), None)),
         authors=entry.get("authors") or entry.get("author"),
     )
+
+
+def _full_year(value: object) -> object:
+    """Write an RFC 822 two-digit year out in full, as RFC 2822 defines it (00-49: 20xx).
+
+    "Mon, 25 Jun 18 11:41:36 GMT" is a complete date in a feed; everything else is
+    returned unchanged for `corpus.dates.normalize_date`.
+    """
+    if not isinstance(value, str):
+        return value
+    match = _RFC822_SHORT_YEAR.match(value.strip())
+    if match is None:
+        return value
+    year = int(match.group(2))
+    year += 2000 if year < 50 else 1900
+    return f"{match.group(1)}{year}{match.group(3)}"
 
 
 def _entry_text(entry: Mapping[str, Any]) -> str:

@@ -96,6 +96,7 @@ def test_feed_01_link_without_any_base_is_unknown_not_a_bare_path() -> None:
         ("Sat, 30 Jun 2018 23:30:00 BST", "2018-06-30"),
         ("Wed, 31 Dec 2025 23:45:00 PDT", "2025-12-31"),
         ("2026/12/1 00:05", "2026-12-01"),
+        ("Mon, 25 Jun 18 11:41:36 GMT", "2018-06-25"),  # RFC 822 two-digit year
     ],
 )
 def test_feed_02_rss_dates_keep_the_calendar_day_written(pub_date: str, expected: str) -> None:
@@ -131,3 +132,8 @@ def test_stray_byte_in_a_wrongly_declared_feed_is_a_replacement_character(
             .encode().replace("\xc3\xbf".encode("latin-1"), b"\xff"))
     [article] = articles(feed)
     assert article.title == "Café \ufffd opens"
+
+
+def test_feed_02_a_two_digit_year_outside_rfc_822_stays_unknown() -> None:
+    [article] = articles(rss(item("Short year", "https://x.example/a", "6/29/26")))
+    assert article.published is None

@@ -179,3 +179,11 @@ def test_date_01_partial_page_dates_are_unknown_never_completed(
     page = (f"<html><head><title>{HEADLINE}</title>{head}</head><body>{top}<article><h1>"
             f"{HEADLINE}</h1>{BODY}</article></body></html>")
     assert article_of(page).published == expected
+
+
+def test_bare_url_is_no_publisher_in_any_reader() -> None:
+    record = ('{"title": "Pier closes", "text": "The old pier closed on Friday.", '
+              '"source": "https://www.newsnation.in"}')
+    [article] = list(read_article_bytes(record.encode(), filename="a.json"))
+    assert isinstance(article, Article)
+    assert article.source is None

@@ -9,6 +9,7 @@ from typing import Any
 
 import feedparser
 
+from corpus.dates import normalize_date
 from corpus.models import Article, Skip
 from corpus.readers.common import build_article, clean_str, clean_url, describe_error
 from corpus.readers.encoding import decode_bytes
@@ -34,13 +35,15 @@ def read_feed(
     only a short summary is kept); HTML is turned into text with its block structure.
     ``title``, ``link`` (a relative link resolved against ``xml:base``, else the channel's
     ``<link>``, else ``url``, the feed's own location; ``None`` when it stays relative), the
-    publication date as written in the feed (the entry's local
-    date, not feedparser's UTC conversion), and ``author`` / ``authors`` are used; the
-    source is the entry's ``<source>`` title, else the feed's title. An entry's origin is
-    ``"origin#N"`` (1-based). An entry with only ``<updated>`` is dated by it; the feed's
-    own date never dates an entry. The entry's text goes through the same clean-up as every body
-    (boilerplate, paywall prompts, trailing "Subscribe now" / "Read more" links); link-only
-    blocks of its HTML are dropped. An unexpected error in one entry is a `Skip` for it.
+    publication date as written in the feed (the entry's local date, not feedparser's UTC
+    conversion), and ``author`` / ``authors`` are used; the source is the entry's
+    ``<source>`` title, else the feed's title. An entry's origin is ``"origin#N"``
+    (1-based). The date is the first of published, issued, created, updated ... that reads
+    as a full date, so an entry with only ``<updated>`` (or an unreadable ``<pubDate>``) is
+    dated by ``<updated>``; the feed's own date never dates an entry. The entry's text goes
+    through the same clean-up as every body (boilerplate, paywall prompts, trailing
+    "Subscribe now" / "Read more" links); link-only blocks of its HTML are dropped. An
+    unexpected error in one entry is a `Skip` for it.
     """
     parsed: Any = feedparser.parse(
         _as_clean_utf8(data, content_type),
@@ -103,7 +106,8 @@ def _entry_article(
         origin=origin,
         url=clean_url(entry.get("link"), base=base),
         source=clean_str(source.get("title")) or feed_title,
-        published=_full_year(next((entry[key] for key in _DATE_KEYS if entry.get(key)), None)),
+        published=next(filter(None, (normalize_date(_full_year(entry.get(key)))
+                                     for key in _DATE_KEYS)), None),
         authors=entry.get("authors") or entry.get("author"),
     )
 

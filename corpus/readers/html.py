@@ -51,7 +51,8 @@ _COMMENT_NAME = re.compile(
     r"|social|livefyre|vk|js|main)[-_])?comments?(?:[-_]?(?:area|section|list|box|wrap"
     r"|wrapper|container|thread|threads|block|body|content|holder|widget|module|panel|form"
     r"|text|meta|author|respond|replies|reply|item|entry))?$"
-    r"|^disqus_thread$|^respond$|^replies$",
+    r"|^disqus_thread$|^respond$|^replies$|^coral[-_](?:thread|container|talk)$"
+    r"|^livefyre|^vf-conversations?$|^spot-im",
     re.I,
 )
 _COMMENT_SUMMARY = re.compile(r"\b(?:repl(?:y|ies)|comments?|responses)\b", re.I)
@@ -192,7 +193,9 @@ def _drop_comments(tree: html.HtmlElement) -> None:
         if not isinstance(element.tag, str) or element.tag in {"html", "body"}:
             continue
         names = f"{element.get('class') or ''} {element.get('id') or ''}".split()
-        comments = any(_COMMENT_NAME.match(name) for name in names)
+        comments = any(_COMMENT_NAME.match(name) for name in names) or (
+            element.get("itemprop") == "comment"
+            or (element.get("itemtype") or "").rstrip("/").endswith("/Comment"))
         if element.tag == "details":
             summary = " ".join(" ".join(node.itertext()) for node in element.iter("summary"))
             comments = comments or bool(_COMMENT_SUMMARY.search(summary))

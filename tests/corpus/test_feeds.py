@@ -137,3 +137,13 @@ def test_stray_byte_in_a_wrongly_declared_feed_is_a_replacement_character(
 def test_feed_02_a_two_digit_year_outside_rfc_822_stays_unknown() -> None:
     [article] = articles(rss(item("Short year", "https://x.example/a", "6/29/26")))
     assert article.published is None
+
+
+def test_feed_02_unreadable_pub_date_falls_back_to_updated() -> None:
+    feed = ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+            "<title>Atom News</title><id>urn:a</id><entry><title>Two dates</title><id>urn:x</id>"
+            "<link href='https://atom-news.example/x'/><published>soon</published>"
+            "<updated>2026-03-01T08:00:00Z</updated><summary>The gates were repaired.</summary>"
+            "</entry></feed>")
+    [article] = articles(feed)
+    assert article.published == "2026-03-01"

@@ -54,6 +54,9 @@ def test_html_07_comment_section_is_not_article_text() -> None:
         f"<li id='comment-12'><article class='comment-body'><footer class='comment-meta'>"
         f"reader_77 says:</footer><div class='comment-content'><p>{COMMENT}</p></div>"
         "</article></li></ol></body>",
+        # schema.org comments and a Coral widget
+        f"<article>{STORY}<div itemprop='comment' itemscope itemtype='https://schema.org/Comment'>"
+        f"<p>{COMMENT}</p></div><div id='coral_thread'><p>{COMMENT}</p></div></article>",
         # comment counts and reply prompts left in the story's container
         f"<div class='post has-comments comments-open'>{STORY}<p>12 comments</p>"
         "<p>View all 12 comments</p><p>Show 3 more replies</p></div>",

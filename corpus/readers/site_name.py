@@ -36,6 +36,10 @@ _COPYRIGHT = re.compile(
     re.I,
 )
 _DOMAIN_TAIL = re.compile(r"\.(?:[a-z]{2,6})(?:\.[a-z]{2})?$", re.I)
+# Words that name a kind of page or a hosting subdomain, never a publisher.
+_GENERIC_NAMES = frozenset({"hosted", "host", "home", "homepage", "news", "blog", "blogs",
+                            "amp", "mobile", "app", "apps", "web", "site", "website", "beta",
+                            "article", "articles", "story", "stories", "index", "default"})
 _MAX_NAME_CHARS = 80
 _MAX_AFFIX_WORDS = 4
 
@@ -196,7 +200,7 @@ def _usable(value: object) -> str | None:
         return None
     if _URL_LIKE.search(name) or _COPYRIGHT_PREFIX.match(name):
         return None
-    return name
+    return None if compact(name) in _GENERIC_NAMES else name
 
 
 def _without_tagline(name: str, host: Host | None) -> str:

@@ -187,3 +187,9 @@ def test_bare_url_is_no_publisher_in_any_reader() -> None:
     [article] = list(read_article_bytes(record.encode(), filename="a.json"))
     assert isinstance(article, Article)
     assert article.source is None
+
+
+def test_hosting_subdomain_name_alone_is_no_publisher() -> None:
+    head = ("<link rel='canonical' href='https://hosted.ap.org/citizensvoice/article/2'>"
+            "<meta property='og:site_name' content='Hosted'>")
+    assert article_of(page_with(head)).source is None

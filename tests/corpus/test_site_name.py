@@ -102,3 +102,8 @@ def test_title_affix_is_the_end_that_is_not_the_headline(
                                   "ExampleGazette.com", "examplegazette.co.uk"])
 def test_site_key_ignores_the_article_and_the_domain_ending(name: str) -> None:
     assert site_key(name) == site_key("The Example Gazette")
+
+
+@pytest.mark.parametrize("generic", ["Hosted", "Home", "News", "Blog"])
+def test_generic_words_are_no_site_names(generic: str) -> None:
+    assert choose_site_name([generic], [], host=host_of("https://hosted.ap.org/a")) is None

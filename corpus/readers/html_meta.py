@@ -77,11 +77,14 @@ def read_page_meta(tree: etree._Element) -> PageMeta:
     objects = list(_json_ld_objects(tree))
     ld = [item for item in objects if _is_article(item)]
     page_title = clean_str(" ".join(tree.xpath("//title//text()")))
-    canonical = _first_str(
+    stated_urls = (
         tree.xpath("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
         + [meta.get("og:url")]
         + [item.get("url") for item in ld]
     )
+    # an absolute URL first; a relative one only when nothing better, for the fetch URL
+    canonical = next(filter(None, map(clean_url, stated_urls)), None) or _first_str(
+        stated_urls)
     host = host_of(clean_url(canonical))
     og_host = host_of(clean_url(meta.get("og:url")))
     aggregator = og_host if og_host and host and og_host.label != host.label else None

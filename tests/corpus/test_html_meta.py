@@ -193,3 +193,17 @@ def test_hosting_subdomain_name_alone_is_no_publisher() -> None:
     head = ("<link rel='canonical' href='https://hosted.ap.org/citizensvoice/article/2'>"
             "<meta property='og:site_name' content='Hosted'>")
     assert article_of(page_with(head)).source is None
+
+
+def test_relative_canonical_gives_way_to_an_absolute_og_url() -> None:
+    head = ("<link rel='canonical' href='/2026/05/harbour-plan'>"
+            "<meta property='og:url' content='https://gazette.example/2026/05/harbour-plan'>")
+    assert article_of(page_with(head)).url == "https://gazette.example/2026/05/harbour-plan"
+
+
+def test_relative_canonical_resolves_against_the_fetch_url() -> None:
+    page = page_with("<link rel='canonical' href='/2026/05/harbour-plan'>")
+    [article] = list(read_article_bytes(page.encode(), filename="page.html",
+                                        url="https://gazette.example/x?utm=1"))
+    assert isinstance(article, Article)
+    assert article.url == "https://gazette.example/2026/05/harbour-plan"

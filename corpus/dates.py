@@ -133,7 +133,9 @@ def stated_dates(*texts: str | None) -> frozenset[str]:
 def _english_months(text: str) -> str:
     """Drop a leading non-month word (a weekday) and write foreign month names in English."""
     leading = _LEADING_WORD.match(text)
-    if leading and not _MONTH_NAME.fullmatch(leading.group(1)):
+    if leading and not _MONTH_NAME.fullmatch(leading.group(1)) and (
+        leading.group(1).casefold() not in _ENGLISH_MONTH
+    ):
         text = text[leading.end():]
     text = _FILLER.sub("", text)
     return _WORD.sub(lambda word: _ENGLISH_MONTH.get(word.group(0).casefold(), word.group(0)), text)

@@ -129,6 +129,7 @@ def test_date_01_json_records_store_partial_dates_as_unknown() -> None:
         ("25 de junho de 2018", "2018-06-25"),
         ("Thursday, March 5, 2026", "2026-03-05"),
         ("Montag, 25.06.2018", "2018-06-25"),
+        ("junio 25, 2026", "2026-06-25"),
     ],
 )
 def test_weekday_in_any_language_and_foreign_month_names_are_read(
@@ -137,7 +138,9 @@ def test_weekday_in_any_language_and_foreign_month_names_are_read(
     assert normalize_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["Juni 2018", "lun., juin", "Mo, 25 Jun", "at 7 pm"])
+@pytest.mark.parametrize("value", ["Juni 2018", "lun., juin", "Mo, 25 Jun", "at 7 pm",
+                                   "Q3 2026", "2026-W05", "Spring 2026", "Week 5, 2026",
+                                   "Tomorrow at 7 pm", "2 days ago", "29 Feb 2025"])
 def test_foreign_partial_dates_stay_none(value: str) -> None:
     assert normalize_date(value) is None
 

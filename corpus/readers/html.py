@@ -11,7 +11,13 @@ the default configuration tried too; its text is kept if it is at least four tim
 the balanced mode drops on small pages.
 
 Paywall prompts are recognised in the extracted text (`corpus.boilerplate`), not by CSS
-class: wired.com, for one, puts real body text in ``class="paywall"`` blocks.
+class: wired.com, for one, puts real body text in ``class="paywall"`` blocks. Reader
+comments are removed from the tree before extraction (`_drop_comments`), so no comment is
+ever indexed, whichever of trafilatura's passes wins.
+
+Metadata comes from what the page states (`corpus.readers.html_meta`); trafilatura's own
+site name and date are used only when the page states none, and only when they check out
+(the site name matches the page's host, the date is written out in full on the page).
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ _COPYRIGHT_TEXT = (
     " and not(ancestor::script) and not(ancestor::style)]"
 )
 _LOGO_MARK = re.compile(r"logo|brand|site[-_]?(?:title|name)|masthead", re.I)
+_LOGO_AROUND = re.compile(r"logo|brand|site[-_]?(?:title|name)", re.I)  # on its parents
 _HOME_LINK = re.compile(r"^(?:/|\./|(?:https?:)?//[^/]+/?)(?:index\.\w+)?$", re.I)
 _TIME_CONTAINERS = frozenset({"li", "nav", "aside", "footer"})
 _TIME_NOISE = re.compile(
@@ -91,6 +92,7 @@ def read_page_meta(tree: etree._Element) -> PageMeta:
     stated_titles = [meta.get("og:title"), meta.get("twitter:title")] + [
         item.get("headline") for item in ld]
     by_id = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str)}
+    heading = _h1_text(tree)
     site = choose_site_name(
         [meta.get("og:site_name")]
         + [_ld_name(item.get("publisher"), by_id) for item in ld]
@@ -101,13 +103,11 @@ def read_page_meta(tree: etree._Element) -> PageMeta:
         aggregator=aggregator,
         not_names=frozenset(
             text.casefold() for text in map(clean_str, [page_title, *stated_titles]) if text),
-        affix=title_affix(page_title or _first_str(stated_titles),
-                          [*stated_titles, _h1_text(tree)]),
+        affix=title_affix(page_title or _first_str(stated_titles), [*stated_titles, heading]),
     )
     logos = [" ".join(h1.itertext()) for h1 in tree.xpath("//h1") if _is_logo(h1)]
     not_titles = frozenset(name.casefold() for name in map(
         clean_str, [site, meta.get("og:site_name"), *logos]) if name)
-    heading = _h1_text(tree)
     title = _first_str(value for value in [*stated_titles, heading]
                        if (clean_str(value) or "").casefold() not in not_titles)
     if (
@@ -241,9 +241,9 @@ def _article_times(tree: etree._Element) -> list[str]:
 def _h1_text(tree: etree._Element) -> str | None:
     """Return the article's ``<h1>``: the first one inside an article or main, or the only one.
 
-    A site logo is no headline: an ``<h1>`` inside a link to the home page, holding only
-    such a link or an image, or marked as logo, brand or site title (itself or a header
-    around it) is skipped.
+    A site logo is no headline: an ``<h1>`` inside or around a link to the home page, or
+    marked as logo, brand or site title (itself or one of its three nearest parents) is
+    skipped.
     """
     scoped = tree.xpath("(//article//h1 | //main//h1 | //*[@role='main']//h1)[1]")
     headings = scoped or [h1 for h1 in tree.xpath("//h1") if not _is_logo(h1)]
@@ -254,9 +254,10 @@ def _h1_text(tree: etree._Element) -> str | None:
 
 def _is_logo(h1: etree._Element) -> bool:
     """Return whether an ``<h1>`` is the site's logo or name rather than a headline."""
-    marks = [h1, *list(h1.iterancestors())[:3]]
-    if any(_LOGO_MARK.search(f"{node.get('class') or ''} {node.get('id') or ''}")
-           for node in marks):
+    if _LOGO_MARK.search(f"{h1.get('class') or ''} {h1.get('id') or ''}"):
+        return True
+    if any(_LOGO_AROUND.search(f"{node.get('class') or ''} {node.get('id') or ''}")
+           for node in list(h1.iterancestors())[:3]):
         return True
     links = [node for node in [*h1.iterancestors("a"), *h1.iter("a")] if node.get("href")]
     return any(_HOME_LINK.match(link.get("href", "").strip()) for link in links)

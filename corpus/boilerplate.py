@@ -83,6 +83,11 @@ _LINE_PATTERNS = (
     r"(?:\s+credit)?\s*:\s*[^!?]{1,100}\)?)$(?<!\.)",
     r"^(?i:\(?(?:photo|image|picture|photograph)s?\s+(?:by|courtesy of)\s+[^!?]{1,80}"
     r"\)?)$(?<!\.)",
+    # Comment counts and reply prompts: "12 comments", "Show 3 more replies", "View all 5
+    # comments", "Comments (4)", "Join the discussion".
+    r"(?i)^(?:\d[\d,.]*\s+(?:comments?|replies|reply|responses?)|comments?\s*\(\d+\)"
+    r"|(?:show|view|see|load|read|hide)(?:\s+(?:all|more|the|\d+|previous|older|newer)){0,3}"
+    r"\s+(?:comments?|replies|reply|responses?)|join the discussion)$",
     # Navigation and teasers.
     r"(?i)^see all\b[^!?]{0,100}$(?<!\.)",
     r"(?i)^(?:read|see)\s+(?:more|also|next|the full story)\b\s*[:\u00bb\u203a>|-]",

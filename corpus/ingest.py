@@ -187,7 +187,7 @@ def _dispatch(
     elif kind == "html":
         yield from read_html(data, origin=origin, content_type=content_type, url=url)
     elif kind == "feed":
-        yield from read_feed(data, origin=origin, content_type=content_type)
+        yield from read_feed(data, origin=origin, content_type=content_type, url=url)
     elif kind == "json":
         yield from read_json(decode_bytes(data, content_type), origin=origin)
     elif kind == "jsonl":

@@ -15,6 +15,7 @@ NO_TEXT = "no text extracted"
 _NULL_STRINGS = frozenset({"none", "null", "nil", "nan", "undefined", "n/a", "unknown"})
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;|]|\band\b|&)\s*", re.I)
 _URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|www\.)", re.I)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _BY_PREFIX = re.compile(r"^(?:by|written by|von|par|por)\s+", re.I)
 _TRUNCATED_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])$")
 _MAX_TITLE_CHARS = 300
@@ -148,12 +149,18 @@ def build_article(
         title=clean_title,
         body=text,
         url=clean_url(url),
-        source=clean_str(source),
+        source=_source_name(source),
         published=normalize_date(published),
         authors=clean_authors(authors),
         origin=f"{origin}:{line}" if line is not None else origin,
         partial=partial or paywalled or bool(_TRUNCATED_END.search(text)),
     )
+
+
+def _source_name(value: object) -> str | None:
+    """Return a publisher name; a bare URL (``https://www.example.in``) is no name."""
+    name = clean_str(value)
+    return None if name is None or _SCHEME.match(name) else name
 
 
 def _drop_repeated_title(text: str, title: str) -> str:

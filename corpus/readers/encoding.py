@@ -44,6 +44,13 @@ _C1_AS_CP1252 = {
 }
 # Invalid bytes tolerated inside otherwise valid UTF-8 (read as windows-1252 one by one).
 _MAX_STRAY_BYTES = 64
+# What a lone windows-1252 byte in UTF-8 text plausibly was: typographic punctuation,
+# currency and common symbols, and letters other than these rare ones.
+_PLAUSIBLE_SYMBOLS = frozenset("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022"
+                               "\u20ac\u00a3\u00a5\u00a2\u00a9\u00ae\u2122\u00b0\u00a7\u00b6"
+                               "\u00ab\u00bb\u00b7\u00bd\u00bc\u00be\u00b1\u00a0\u00bf\u00a1"
+                               "\u00d7\u00b2\u00b3\u00b4")
+_RARE_LETTERS = frozenset("\u00ff\u00fe\u00de\u00f0\u00d0\u0178\u00aa\u00ba\u00b5")
 _GUESS_BYTES = 256 * 1024
 _SCORE_CHARS = 20_000
 
@@ -127,17 +134,22 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> str:
     2. The ``charset`` of ``content_type`` (an HTTP ``Content-Type``), else a ``<meta>``
        charset or XML ``encoding`` declaration, but not when the bytes are valid UTF-8 with
        non-ASCII characters: UTF-8 is then what they are (a page saved as UTF-8 whose
-       template still says ``iso-8859-1`` would otherwise read ``BÃ¼rgermeister``). A
-       declared charset that fails to decode strictly is skipped.
+       template still says ``iso-8859-1`` would otherwise read ``BÃ¼rgermeister``), also
+       when a few stray bytes break it (see 4). A declared charset that fails to decode
+       strictly is skipped.
     3. ISO-2022-JP/KR when 7-bit data holds their escape sequences; BOM-less UTF-16 when
        every other byte is NUL (Latin text).
     4. UTF-8, also when a few stray bytes (a truncated last character, one pasted
-       windows-1252 character) break it; those bytes are read as windows-1252.
+       windows-1252 character) break it. A stray byte is read as windows-1252 when that
+       gives a plausible character: a letter (byte E9 in "Café") or common
+       punctuation, currency or symbols (curly quotes, € £ °); any other stray byte (a lone
+       byte FF, which would read "ÿ") becomes U+FFFD.
     5. A legacy charset: windows-1252 (its five undefined bytes read as Latin-1) when that
        reading looks like Western text (a BBC page with one ``£``), else whichever of
        charset-normalizer's guesses reads most plausibly (Shift_JIS, cp1251, GBK ...).
 
-    The result never contains U+FFFD unless ``data`` itself encodes one; a BOM is removed.
+    The result contains U+FFFD only for such an implausible stray byte or where ``data``
+    itself encodes one; a BOM is removed.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -147,8 +159,9 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> str:
                 break
     declared = declared_charset(data, content_type)
     if declared is not None and declared not in _UNICODE:
-        if not data.isascii() and _is_utf8(data):
-            return data.decode("utf-8")
+        mostly_utf8 = None if data.isascii() else _decode_mostly_utf8(data)
+        if mostly_utf8 is not None:
+            return mostly_utf8
         try:
             return data.decode(declared)
         except (UnicodeError, LookupError, ValueError, TypeError):
@@ -245,7 +258,7 @@ def _decode_mostly_utf8(data: bytes) -> str | None:
                 truncated = True
                 break
             bad = data[position + error.start:position + error.end]
-            parts.append(bad.decode("latin-1").translate(_C1_AS_CP1252))
+            parts.append(_stray_text(bad))
             stray += len(bad)
             position += error.end
             if stray > _MAX_STRAY_BYTES:
@@ -256,6 +269,16 @@ def _decode_mostly_utf8(data: bytes) -> str | None:
         if multibyte < max(stray, 1):
             return None
     return text
+
+
+def _stray_text(bad: bytes) -> str:
+    """Read stray bytes as windows-1252 where each gives a plausible character, else U+FFFD."""
+    chars = bad.decode("latin-1").translate(_C1_AS_CP1252)
+    return "".join(
+        char if (char.isalpha() and char not in _RARE_LETTERS) or char in _PLAUSIBLE_SYMBOLS
+        else "\ufffd"
+        for char in chars
+    )
 
 
 def _decode_iso2022(data: bytes) -> str | None:

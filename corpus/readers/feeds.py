@@ -9,8 +9,9 @@ from typing import Any
 
 import feedparser
 
+from corpus.dates import normalize_date
 from corpus.models import Article, Skip
-from corpus.readers.common import build_article, clean_str, describe_error
+from corpus.readers.common import build_article, clean_str, clean_url, describe_error
 from corpus.readers.encoding import decode_bytes
 from corpus.readers.markup import fragment_to_text
 
@@ -19,22 +20,30 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,12}));")
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
+# "Mon, 25 Jun 18 11:41:36 GMT": day, month name, two-digit year, then a time.
+_RFC822_SHORT_YEAR = re.compile(
+    r"^((?:[^\W\d_]+\.?,?\s*)?\d{1,2}\s+[^\W\d_]{3,9}\.?\s+)(\d{2})(\s+\d{1,2}:\d{2}.*)$")
 _DATE_KEYS = ("published", "issued", "created", "updated", "dc_date", "date")
 
 
 def read_feed(
-    data: bytes, *, origin: str, content_type: str | None = None
+    data: bytes, *, origin: str, content_type: str | None = None, url: str | None = None
 ) -> Iterator[Article | Skip]:
     """Yield one `Article` per feed entry, or one `Skip` when ``data`` holds no entries.
 
     Each entry's text is its longest ``content`` block, else its ``summary`` (an entry with
     only a short summary is kept); HTML is turned into text with its block structure.
-    ``title``, ``link``, the publication date as written in the feed (the entry's local
-    date, not feedparser's UTC conversion), and ``author`` / ``authors`` are used; the
-    source is the entry's ``<source>`` title, else the feed's title. An entry's origin is
-    ``"origin#N"`` (1-based). The entry's text goes through the same clean-up as every body
-    (boilerplate, paywall prompts, trailing "Subscribe now" / "Read more" links); link-only
-    blocks of its HTML are dropped. An unexpected error in one entry is a `Skip` for it.
+    ``title``, ``link`` (a relative link resolved against ``xml:base``, else the channel's
+    ``<link>``, else ``url``, the feed's own location; ``None`` when it stays relative), the
+    publication date as written in the feed (the entry's local date, not feedparser's UTC
+    conversion), and ``author`` / ``authors`` are used; the source is the entry's
+    ``<source>`` title, else the feed's title. An entry's origin is ``"origin#N"``
+    (1-based). The date is the first of published, issued, created, updated ... that reads
+    as a full date, so an entry with only ``<updated>`` (or an unreadable ``<pubDate>``) is
+    dated by ``<updated>``; the feed's own date never dates an entry. The entry's text goes
+    through the same clean-up as every body (boilerplate, paywall prompts, trailing
+    "Subscribe now" / "Read more" links); link-only blocks of its HTML are dropped. An
+    unexpected error in one entry is a `Skip` for it.
     """
     parsed: Any = feedparser.parse(
         _as_clean_utf8(data, content_type),
@@ -46,11 +55,13 @@ def read_feed(
         reason = f"not a readable feed: {problem}" if problem else "feed has no entries"
         yield Skip(origin=origin, reason=reason)
         return
-    feed_title = clean_str((parsed.get("feed") or {}).get("title"))
+    feed = parsed.get("feed") or {}
+    feed_title = clean_str(feed.get("title"))
+    base = clean_url(feed.get("link"), base=url) or clean_url(url)
     for number, entry in enumerate(entries, start=1):
         where = f"{origin}#{number}"
         try:
-            yield _entry_article(entry, origin=where, feed_title=feed_title)
+            yield _entry_article(entry, origin=where, feed_title=feed_title, base=base)
         except Exception as error:  # one broken entry must not stop the rest of the feed
             log.warning("could not read %s: %s", where, describe_error(error))
             log.debug("traceback for %s", where, exc_info=True)
@@ -81,19 +92,40 @@ def _valid_reference(match: re.Match[str]) -> str:
 
 
 def _entry_article(
-    entry: Mapping[str, Any], *, origin: str, feed_title: str | None
+    entry: Mapping[str, Any], *, origin: str, feed_title: str | None, base: str | None
 ) -> Article | Skip:
-    """Build the `Article` of one feed entry (its text cleaned like any other body)."""
+    """Build the `Article` of one feed entry (its text cleaned like any other body).
+
+    feedparser has already applied ``xml:base``; a link still relative is resolved against
+    ``base`` (the channel link or the feed's location), or dropped when there is none.
+    """
     source = entry.get("source") or {}
     return build_article(
         title=entry.get("title"),
         body=_entry_text(entry),
         origin=origin,
-        url=entry.get("link"),
+        url=clean_url(entry.get("link"), base=base),
         source=clean_str(source.get("title")) or feed_title,
-        published=next((entry[key] for key in _DATE_KEYS if entry.get(key)), None),
+        published=next(filter(None, (normalize_date(_full_year(entry.get(key)))
+                                     for key in _DATE_KEYS)), None),
         authors=entry.get("authors") or entry.get("author"),
     )
+
+
+def _full_year(value: object) -> object:
+    """Write an RFC 822 two-digit year out in full, as RFC 2822 defines it (00-49: 20xx).
+
+    "Mon, 25 Jun 18 11:41:36 GMT" is a complete date in a feed; everything else is
+    returned unchanged for `corpus.dates.normalize_date`.
+    """
+    if not isinstance(value, str):
+        return value
+    match = _RFC822_SHORT_YEAR.match(value.strip())
+    if match is None:
+        return value
+    year = int(match.group(2))
+    year += 2000 if year < 50 else 1900
+    return f"{match.group(1)}{year}{match.group(3)}"
 
 
 def _entry_text(entry: Mapping[str, Any]) -> str:

@@ -11,7 +11,13 @@ the default configuration tried too; its text is kept if it is at least four tim
 the balanced mode drops on small pages.
 
 Paywall prompts are recognised in the extracted text (`corpus.boilerplate`), not by CSS
-class: wired.com, for one, puts real body text in ``class="paywall"`` blocks.
+class: wired.com, for one, puts real body text in ``class="paywall"`` blocks. Reader
+comments are removed from the tree before extraction (`_drop_comments`), so no comment is
+ever indexed, whichever of trafilatura's passes wins.
+
+Metadata comes from what the page states (`corpus.readers.html_meta`); trafilatura's own
+site name and date are used only when the page states none, and only when they check out
+(the site name matches the page's host, the date is written out in full on the page).
 """
 
 from __future__ import annotations
@@ -26,11 +32,13 @@ import trafilatura
 from lxml import etree, html  # type: ignore[import-untyped]
 from trafilatura.settings import Document, use_config
 
+from corpus.dates import normalize_date, stated_dates
 from corpus.models import Article, Skip
 from corpus.readers.common import NO_TEXT, build_article, clean_authors, clean_url
 from corpus.readers.encoding import decode_bytes
 from corpus.readers.html_meta import read_page_meta
 from corpus.readers.markup import element_to_text
+from corpus.readers.site_name import guessed_site_name, host_of
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +50,18 @@ _RETRY_FACTOR = 4
 _CONTENT_ROOTS = "//*[@itemprop='articleBody'] | //article | //main | //*[@role='main']"
 _UNWANTED = ("nav", "script", "style", "noscript", "template")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# A class or id naming reader comments: "comments", "comment-list", "fb-comments",
+# "CommentBox", "disqus_thread"; not "has-comments", "comments-open" or "comment-count".
+_COMMENT_NAME = re.compile(
+    r"^(?:(?:fb|facebook|user|users|reader|readers|article|post|story|entry|wp|site|page"
+    r"|social|livefyre|vk|js|main)[-_])?comments?(?:[-_]?(?:area|section|list|box|wrap"
+    r"|wrapper|container|thread|threads|block|body|content|holder|widget|module|panel|form"
+    r"|text|meta|author|respond|replies|reply|item|entry))?$"
+    r"|^disqus_thread$|^respond$|^replies$|^coral[-_](?:thread|container|talk)$"
+    r"|^livefyre|^vf-conversations?$|^spot-im",
+    re.I,
+)
+_COMMENT_SUMMARY = re.compile(r"\b(?:repl(?:y|ies)|comments?|responses)\b", re.I)
 
 
 def read_html(
@@ -71,13 +91,15 @@ def read_html(
         ``partial`` set when a paywall prompt was seen. ``Skip("no text extracted")`` for a
         page with only navigation, scripts or nothing at all.
     """
-    tree = parse_html(decode_bytes(data, content_type))
+    page = decode_bytes(data, content_type)
+    tree = parse_html(page)
     if tree is None:
         yield Skip(origin=origin, reason=NO_TEXT)
         return
     meta = read_page_meta(tree)
     for element in list(tree.iter(*_UNWANTED)):
         element.drop_tree()
+    _drop_comments(tree)
     document = _extract(tree, url, _SMALL_PAGE_CONFIG)
     body = element_to_text(document.body) if document is not None else ""
     if _looks_like_stub(tree, body):
@@ -90,13 +112,17 @@ def read_html(
     if not body.strip():
         body = _content_root_text(tree)
     extracted_title = document.title if document is not None else None
+    if extracted_title and extracted_title.casefold() in meta.not_titles:
+        extracted_title = None  # trafilatura's pick of a site-logo <h1>
     yield build_article(
         title=meta.title or extracted_title or meta.fallback_title,
         body=body,
         origin=origin,
         url=clean_url(meta.canonical_url, base=url) or clean_url(url),
-        source=meta.site_name or (document.sitename if document is not None else None),
-        published=meta.published or (document.date if document is not None else None),
+        source=meta.site_name or guessed_site_name(
+            document.sitename if document is not None else None,
+            meta.host or host_of(clean_url(url)), meta.aggregator),
+        published=meta.published or _stated_guess(document, page, url),
         authors=meta.authors or clean_authors(document.author if document else None),
     )
 
@@ -146,6 +172,49 @@ def _extract(
     if not isinstance(document, Document) or document.body is None:
         return None
     return document
+
+
+def _stated_guess(document: Document | None, page: str, url: str | None) -> str | None:
+    """Return trafilatura's date when the page or its URL states it in full, else ``None``.
+
+    htmldate fills in what a partial or impossible date lacks ("2014-01" becomes the 2nd of
+    January when run on the 2nd of a month); such a date is never stored.
+    """
+    guess = normalize_date(document.date if document is not None else None)
+    return guess if guess is not None and guess in stated_dates(page, url) else None
+
+
+def _drop_comments(tree: html.HtmlElement) -> None:
+    """Remove reader comments: comment sections and boxes, and ``<details>`` of replies.
+
+    An element goes when a class or id names comments (``comments-area``, ``comment``,
+    ``fb-comments``, ``CommentBox``, ``disqus_thread``), unless it holds the page's first
+    article container (or, without one, its first ``<h1>``), or when it is a
+    ``<details>`` whose summary offers replies or comments.
+    """
+    roots = tree.xpath(_CONTENT_ROOTS)
+    kept = roots[:1] or tree.xpath("//h1")[:1]  # the story, or at least its headline
+    doomed = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in {"html", "body"}:
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+        comments = any(_COMMENT_NAME.match(name) for name in names) or (
+            element.get("itemprop") == "comment"
+            or (element.get("itemtype") or "").rstrip("/").endswith("/Comment"))
+        if element.tag == "details":
+            summary = " ".join(" ".join(node.itertext()) for node in element.iter("summary"))
+            comments = comments or bool(_COMMENT_SUMMARY.search(summary))
+        if comments and not any(_contains(element, keep) for keep in kept):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _contains(element: html.HtmlElement, inner: html.HtmlElement) -> bool:
+    """Return whether ``inner`` is ``element`` or inside it."""
+    return inner is element or any(node is element for node in inner.iterancestors())
 
 
 def _looks_like_stub(tree: html.HtmlElement, body: str) -> bool:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from corpus.dates import normalize_date
+from corpus.dates import normalize_date, stated_dates
+from corpus.ingest import read_article_bytes
+from corpus.models import Article
 
 
 @pytest.mark.parametrize(
@@ -90,3 +93,61 @@ def test_ambiguous_numeric_dates_and_two_digit_years_are_none(value: str) -> Non
 )
 def test_pathological_strings_give_none_without_raising(value: str) -> None:
     assert normalize_date(value) is None
+
+
+# Case DATE-01 (../shared/cases/cases.jsonl): partial dates are unknown, never filled from today
+DATE_01 = [
+    ("2014-01", None), ("", None), ("   ", None), ("Feb 2011", None), ("at 7 pm", None),
+    ("Remind me at 7 pm", None), ("June", None), ("2026", None), ("2026-02-30", None),
+    ("Posted 3 hours ago", None), ("2026-02-03", "2026-02-03"),
+    ("3 February 2026", "2026-02-03"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), DATE_01)
+def test_date_01_partial_relative_and_impossible_dates_are_none(
+    value: str, expected: str | None
+) -> None:
+    assert normalize_date(value) == expected
+
+
+def test_date_01_json_records_store_partial_dates_as_unknown() -> None:
+    records = [{"title": f"Story {n}", "text": f"The council met for meeting number {n}.",
+                "published": value} for n, (value, _) in enumerate(DATE_01)]
+    items = list(read_article_bytes(json.dumps(records).encode(), filename="dates.json"))
+    assert all(isinstance(item, Article) for item in items)
+    assert [item.published for item in items if isinstance(item, Article)] == [
+        expected for _, expected in DATE_01]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Mo, 25 Jun 2018 11:41:36", "2018-06-25"),
+        ("Dienstag, 26. Juni 2018", "2018-06-26"),
+        ("mer. 3 févr. 2026 10:00:00 +0100", "2026-02-03"),
+        ("25 de junho de 2018", "2018-06-25"),
+        ("Thursday, March 5, 2026", "2026-03-05"),
+        ("Montag, 25.06.2018", "2018-06-25"),
+        ("junio 25, 2026", "2026-06-25"),
+    ],
+)
+def test_weekday_in_any_language_and_foreign_month_names_are_read(
+    value: str, expected: str
+) -> None:
+    assert normalize_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["Juni 2018", "lun., juin", "Mo, 25 Jun", "at 7 pm",
+                                   "Q3 2026", "2026-W05", "Spring 2026", "Week 5, 2026",
+                                   "Tomorrow at 7 pm", "2 days ago", "29 Feb 2025"])
+def test_foreign_partial_dates_stay_none(value: str) -> None:
+    assert normalize_date(value) is None
+
+
+def test_stated_dates_are_the_full_dates_written_in_a_text() -> None:
+    text = ("Updated 18/11/2019, November 19th, 2019 and 3 Feb. 2026; /2019/11/20/ 20191121; "
+            "not 2014-01, 2026-02-30 or Feb 2011; 05/10/2018 either way")
+    assert stated_dates(text, "https://x.example/2018/10/09/a") == {
+        "2018-10-09", "2019-11-18", "2019-11-19", "2019-11-20", "2019-11-21", "2026-02-03",
+        "2018-10-05", "2018-05-10"}

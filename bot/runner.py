@@ -19,6 +19,7 @@ import yarl
 
 from bot.client import create_bot
 from bot.config import Settings
+from bot.database import check_database
 from bot.service import AnswerService
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,8 @@ def _install_stop_handlers(stop: asyncio.Event) -> None:
 async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> int:
     """Log in, open the service, connect, and run until closed or SIGTERM/SIGINT arrives.
 
-    A bad token fails at login, before the database is touched.
+    A bad token fails at login, before the database is looked at; a missing database is
+    not created unless allowed (see `bot.database`).
     """
     stop = asyncio.Event()
     _install_stop_handlers(stop)
@@ -132,7 +134,10 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
     try:
         async with bot:
             await bot.login(token)
-            service = await AnswerService.open(settings)
+            verdict = await asyncio.to_thread(check_database, settings, "run")
+            if verdict.problem is not None:
+                raise _UsageError(verdict.problem)
+            service = await AnswerService.open(settings, load_sample=verdict.load_sample)
             bot.attach(service)
             log.info("serving %d articles from %s", len(service.documents), settings.db)
             if stop.is_set():

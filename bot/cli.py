@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from tqdm import tqdm
@@ -72,7 +72,7 @@ def _plural(count: int, noun: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """An argument parser that suggests the closest command for a mistyped one."""
 
-    def error(self, message: str) -> Any:
+    def error(self, message: str) -> NoReturn:
         """Print usage and ``message`` (with "did you mean ...?" when close) and exit 2."""
         match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if match:

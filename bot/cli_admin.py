@@ -53,11 +53,13 @@ def add_admin_commands(
         "publisher, published before a date, or of one Discord guild (filters combine). "
         "Shows the count and asks before removing, unless --yes.")
     remove.add_argument("ids", nargs="*", type=_article_id, metavar="ID", help="article ids")
-    remove.add_argument("--source", help="every article of this publisher (exact name, any case)")
-    remove.add_argument("--before", type=_iso_date,
+    remove.add_argument("--source", metavar="NAME",
+                        help="every article of this publisher (exact name, any case)")
+    remove.add_argument("--before", type=_iso_date, metavar="DATE",
                         help="every article published before YYYY-MM-DD (undated ones stay)")
-    remove.add_argument("--guild", help="only this Discord guild's own articles ('shared' for "
-                        "the operator's corpus)")
+    remove.add_argument("--guild", metavar="ID",
+                        help="only this Discord guild's own articles ('shared' for the "
+                        "operator's corpus)")
     remove.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
 
     backup = commands.add_parser(
@@ -73,16 +75,17 @@ def add_admin_commands(
         "partial) as one JSON object a line; 'newsdesk ingest FILE.jsonl' reads it back.")
     export.add_argument("--format", choices=["jsonl"], default="jsonl",
                         help="output format (jsonl, the only one)")
-    export.add_argument("-o", "--output", type=Path,
+    export.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="write to this file (.jsonl) instead of standard output")
-    export.add_argument("--guild", help="export this Discord guild's own articles instead of "
-                        "the shared corpus")
+    export.add_argument("--guild", metavar="ID",
+                        help="export this Discord guild's own articles instead of the shared "
+                        "corpus")
 
     forget = commands.add_parser(
         "forget-questions", parents=[common], help="delete the logged question texts",
         description="Delete the question log (question texts, time, server, answered or not) "
         "of every server, or of one with --guild.")
-    forget.add_argument("--guild", help="only this Discord guild's questions")
+    forget.add_argument("--guild", metavar="ID", help="only this Discord guild's questions")
     forget.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
 
 
@@ -232,6 +235,9 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.output.suffix.lower() not in {".jsonl", ".ndjson"}:
         print("newsdesk: name the export file .jsonl, so ingest reads it back",
               file=sys.stderr)
+        return EXIT_USAGE
+    if not args.output.parent.is_dir():
+        print(f"newsdesk: no such folder: {args.output.parent}", file=sys.stderr)
         return EXIT_USAGE
     with args.output.open("w", encoding="utf-8") as out:
         count = _run(_export(settings, scope, out))

@@ -72,11 +72,13 @@ def _plural(count: int, noun: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """An argument parser that suggests the closest command for a mistyped one."""
 
+    command_names: Sequence[str] = ()
+
     def error(self, message: str) -> NoReturn:
         """Print usage and ``message`` (with "did you mean ...?" when close) and exit 2."""
-        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
-        if match:
-            choices = re.findall(r"'([^']*)'", match.group(2))
+        match = re.search(r"argument COMMAND: invalid choice: '([^']*)'", message)
+        if match and self.command_names:
+            choices = list(self.command_names)
             close = difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.6)
             message = f"unknown command '{match.group(1)}'"
             if close:
@@ -150,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
                                "can take up to an hour to appear; --guild is instant.")
     sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
     add_admin_commands(commands, common)
+    parser.command_names = tuple(commands.choices)
     return parser
 
 

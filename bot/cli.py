@@ -1,28 +1,38 @@
-"""The ``newsdesk`` command: ingest, ask, console, articles, stats, run, sync."""
+"""The ``newsdesk`` command: ingest, ask, console, articles, stats, run, sync.
+
+The operator commands (remove, backup, export, forget-questions) are in `bot.cli_admin`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import json
 import logging
 import math
 import os
+import re
 import sqlite3
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from bot.cli_admin import ADMIN_HANDLERS, add_admin_commands
 from bot.config import Settings
-from bot.console import run_console
-from bot.formatting import answer_to_json, render_plain
+from bot.console import console_command
+from bot.database import check_database
+from bot.formatting import answer_to_json
 from bot.service import AnswerService, IngestReport
+from bot.terminal import print_answer
+from corpus.inventory import count_records
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +69,44 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that suggests the closest command for a mistyped one."""
+
+    command_names: Sequence[str] = ()
+
+    def error(self, message: str) -> NoReturn:
+        """Print usage and ``message`` (with "did you mean ...?" when close) and exit 2."""
+        match = re.search(r"argument COMMAND: invalid choice: '([^']*)'", message)
+        if match and self.command_names:
+            choices = list(self.command_names)
+            close = difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.6)
+            message = f"unknown command '{match.group(1)}'"
+            if close:
+                message += f": did you mean '{close[0]}'?"
+            else:
+                message += f" (choose from {', '.join(choices)})"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
                         help="database file (default: $NEWSDESK_DB or the per-user data "
                         "directory)")
+    common.add_argument("--create", action="store_true", default=argparse.SUPPRESS,
+                        help="create the database if it does not exist (ingest always may)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="log progress to stderr")
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsdesk",
         description="Answer questions about news articles with cited passages.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     parser_class=argparse.ArgumentParser)
 
     ingest = commands.add_parser("ingest", parents=[common], help="add articles to the corpus",
                                  description="Add articles from files, folders, .gz files "
@@ -84,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question",
                               description="Print the best passage and its source.")
-    ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+    ask.add_argument("question", nargs="*",
+                     help="the question; quotes are optional (omit with --jsonl)")
     ask.add_argument("--top-k", type=_top_k, default=None, help="hits to show, 1-25 (default 3)")
     ask.add_argument("--source", help="only articles from this publisher")
     ask.add_argument("--since", type=_iso_date, help="only articles published on/after YYYY-MM-DD")
@@ -94,18 +127,32 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--jsonl", action="store_true",
                         help="read questions from stdin, one a line; write JSON lines")
 
-    commands.add_parser("console", parents=[common], help="interactive question prompt")
-    articles = commands.add_parser("articles", parents=[common], help="list stored articles")
+    commands.add_parser("console", parents=[common], help="interactive question prompt",
+                        description="Ask questions one after another; 'help' lists the "
+                        "commands (sources, clear, quit).")
+    articles = commands.add_parser("articles", parents=[common], help="list stored articles",
+                                   description="List the stored articles with their ids, "
+                                   "newest first.")
     articles.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
-    commands.add_parser("stats", parents=[common], help="corpus and question counts")
+    commands.add_parser("stats", parents=[common], help="corpus and question counts",
+                        description="Print article, sentence, publisher and question counts.")
     commands.add_parser("health", parents=[common],
-                        help="exit 0 when the database opens and the bot's heartbeat is fresh")
+                        help="exit 0 when the database opens and the bot's heartbeat is fresh",
+                        description="Exit 0 when the database opens and the bot's heartbeat "
+                        "file is fresh (the container health check).")
 
-    run = commands.add_parser("run", parents=[common], help="run the Discord bot")
+    run = commands.add_parser("run", parents=[common], help="run the Discord bot",
+                              description="Connect to Discord and answer slash commands until "
+                              "Ctrl-C or SIGTERM (needs DISCORD_TOKEN).")
     run.add_argument("--guild-ready-timeout", type=float, default=2.0, help=argparse.SUPPRESS)
     sync = commands.add_parser("sync", parents=[common],
-                               help="upload slash commands to Discord (once, not every start)")
+                               help="upload slash commands to Discord (once, not every start)",
+                               description="Upload the slash commands to Discord (needs "
+                               "DISCORD_TOKEN; may run while the bot runs). Global commands "
+                               "can take up to an hour to appear; --guild is instant.")
     sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
+    add_admin_commands(commands, common)
+    parser.command_names = tuple(commands.choices)
     return parser
 
 
@@ -113,17 +160,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     if getattr(args, "db", None) is not None:
         overrides["db"] = args.db
+    if getattr(args, "create", False):
+        overrides["create_db"] = True
     return Settings(**overrides)
 
 
-def _print_report(report: IngestReport) -> None:
+def _print_report(report: IngestReport, wall_seconds: float) -> None:
     if not report.read_anything and not report.skipped:
         print("found no articles to read: no files with a known suffix "
               "(.txt .md .json .jsonl .ndjson .html .htm .xml .rss .atom, or .gz of these)")
     print(
         f"added {report.added}, updated {report.updated}, "
-        f"already stored {report.duplicates}, skipped {len(report.skipped)} "
-        f"in {report.seconds:.1f}s"
+        f"already stored {report.duplicates}, skipped {len(report.skipped)}: "
+        f"read and stored in {report.seconds:.1f}s, "
+        f"{wall_seconds:.1f}s in all (with opening the database and indexing)"
     )
     for skip in report.skipped[:50]:
         print(f"  skipped {skip}")
@@ -136,16 +186,24 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         print(f"newsdesk: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    async with await AnswerService.open(settings) as service:
-        bar = tqdm(desc="articles", unit=" art", file=sys.stderr, disable=None, mininterval=0.5)
+    started = time.perf_counter()
+    total = sum([await asyncio.to_thread(count_records, path) for path in args.paths])
+    async with await _open(args, settings) as service:
+        bar = tqdm(desc="records", total=total or None, unit=" rec", file=sys.stderr,
+                   disable=None, mininterval=0.5, dynamic_ncols=True)
         try:
             report = await service.ingest(
                 args.paths, scope=args.guild or "shared", progress=bar.update
             )
         finally:
             bar.close()
-        _print_report(report)
-        return EXIT_OK if report.read_anything else EXIT_FAILED
+    _print_report(report, time.perf_counter() - started)
+    return EXIT_OK if report.read_anything else EXIT_FAILED
+
+
+async def _open(args: argparse.Namespace, settings: Settings) -> AnswerService:
+    """The service on ``settings.db`` (sample only in a new one: `bot.database`)."""
+    return await AnswerService.open(settings, load_sample=getattr(args, "load_sample", False))
 
 
 async def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -153,22 +211,26 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
     options: dict[str, Any] = {
         "top_k": args.top_k, "scopes": scopes, "source": args.source, "since": args.since,
     }
-    async with await AnswerService.open(settings) as service:
+    question = " ".join(args.question).strip()
+    if args.jsonl and question:
+        print("newsdesk ask: give a question or --jsonl, not both", file=sys.stderr)
+        return EXIT_USAGE
+    async with await _open(args, settings) as service:
         if args.jsonl:
             return await _ask_jsonl(service, options)
-        if not args.question:
+        if not question:
             print("newsdesk ask: give a question, or --jsonl to read them from stdin",
                   file=sys.stderr)
             return EXIT_USAGE
         try:
-            answer = await service.answer(args.question, **options)
+            answer = await service.answer(question, **options)
         except TimeoutError:
             print(TOO_LONG, file=sys.stderr)
             return EXIT_FAILED
         if args.json:
             print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
         else:
-            print(render_plain(answer))
+            print_answer(answer)
         return EXIT_OK
 
 
@@ -182,7 +244,7 @@ async def _ask_jsonl(service: AnswerService, options: dict[str, Any]) -> int:
         question_id: Any = number
         question: str | None = text
         error: str | None = None
-        if text.startswith("{"):
+        if text.startswith(("{", "[")):
             question_id, question, error = _question_record(text, number)
         if question is None:
             print(f"stdin line {number}: {error}", file=sys.stderr)
@@ -221,7 +283,7 @@ def _question_record(text: str, number: int) -> tuple[Any, str | None, str | Non
 
 
 async def _articles(args: argparse.Namespace, settings: Settings) -> int:
-    async with await AnswerService.open(settings) as service:
+    async with await _open(args, settings) as service:
         stored = await service.store.list_articles()
         for article in stored[: args.limit]:
             print(f"[{article.article_id}] {article.title or 'untitled'}"
@@ -237,7 +299,7 @@ async def _articles(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    async with await AnswerService.open(settings) as service:
+    async with await _open(args, settings) as service:
         stats = await service.store.stats()
     print(f"database   {stats.path} (schema v{stats.schema_version})")
     print(f"articles   {stats.articles} from {_plural(stats.sources, 'publisher')}")
@@ -281,8 +343,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(settings, getattr(args, "verbose", False), args.command)
     handlers = {"ingest": _ingest, "ask": _ask, "articles": _articles, "stats": _stats}
     try:
+        if args.command not in {"sync", "health", "run"}:  # run checks after logging in
+            check = check_database(settings, args.command)
+            if check.problem is not None:
+                print(check.problem, file=sys.stderr)
+                return EXIT_USAGE
+            args.load_sample = check.load_sample
         if args.command == "console":
-            return asyncio.run(_console(settings))
+            return console_command(settings, load_sample=args.load_sample)
+        if args.command in ADMIN_HANDLERS:
+            return ADMIN_HANDLERS[args.command](args, settings)
         if args.command == "health":
             from bot.health import health_command
 
@@ -303,11 +373,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-
-
-async def _console(settings: Settings) -> int:
-    async with await AnswerService.open(settings) as service:
-        return await run_console(service)
 
 
 if __name__ == "__main__":

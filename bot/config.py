@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     )
 
     db: Path = Field(default_factory=default_db_path, description="SQLite database file")
+    create_db: bool = Field(
+        False, description="let read commands (ask, console, run...) create a missing database"
+    )
     top_k: int = Field(3, ge=1, le=25, description="hits per answer (best + alternatives)")
     bm25_k1: float = Field(0.5, gt=0, description="sentence BM25 k1 (term-frequency saturation)")
     bm25_b: float = Field(0.3, ge=0, le=1, description="sentence BM25 b (length normalisation)")

@@ -19,6 +19,7 @@ import yarl
 
 from bot.client import NewsBot, create_bot
 from bot.config import Settings
+from bot.database import check_database
 from bot.service import AnswerService
 
 log = logging.getLogger(__name__)
@@ -134,8 +135,9 @@ def _install_stop_handlers(stop: asyncio.Event) -> None:
 async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> int:
     """Log in, open the service, connect, and run until closed or SIGTERM/SIGINT arrives.
 
-    A bad token fails at login, before the database is touched. SIGTERM is honoured at
-    every stage: a login that hangs or an index build at start is cancelled at once.
+    A bad token fails at login, before the database is looked at; a missing database is
+    not created unless allowed (see `bot.database`). SIGTERM is honoured at every stage: a
+    login that hangs or an index build at start is cancelled at once.
     """
     stop = asyncio.Event()
     _install_stop_handlers(stop)
@@ -169,9 +171,15 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
 
 
 async def _start(bot: NewsBot, settings: Settings, token: str) -> AnswerService:
-    """Log in, then open the service (and its index) and attach it to ``bot``."""
+    """Log in, check the database, then open the service (and its index) for ``bot``.
+
+    Raises `_UsageError` for a database that may not be used or created.
+    """
     await bot.login(token)
-    service = await AnswerService.open(settings)
+    verdict = await asyncio.to_thread(check_database, settings, "run")
+    if verdict.problem is not None:
+        raise _UsageError(verdict.problem)
+    service = await AnswerService.open(settings, load_sample=verdict.load_sample)
     try:
         bot.attach(service)
         log.info("serving %d articles from %s", len(service.documents), settings.db)

@@ -34,6 +34,16 @@ def _migrations() -> list[tuple[int, str]]:
 
 
 SCHEMA_VERSION = max(number for number, _ in _migrations())
+FOREIGN_DATABASE = "it has tables but is not a newsdesk database (another application's file?)"
+
+
+async def _foreign_tables(db: aiosqlite.Connection) -> bool:
+    """True when a database at schema version 0 already holds tables (not ours)."""
+    async with db.execute(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ) as cursor:
+        row = await cursor.fetchone()
+    return bool(row and row[0])
 
 
 async def check_version(db: aiosqlite.Connection, path: str) -> None:
@@ -64,6 +74,8 @@ async def migrate(db: aiosqlite.Connection, path: str) -> None:
         raise sqlite3.DatabaseError(
             f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
         )
+    if current == 0 and await _foreign_tables(db):
+        raise sqlite3.DatabaseError(FOREIGN_DATABASE)
     for number, script in _migrations():
         if number <= current:
             continue

@@ -9,17 +9,32 @@ from pathlib import Path
 import pytest
 
 
-def newsdesk(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NEWSDESK_DB": str(db), "HOME": str(db.parent)}
+def newsdesk(
+    *args: str, db: Path, stdin: str | None = None, create: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run newsdesk on ``db``; ``create``: read commands may create it (NEWSDESK_CREATE_DB)."""
+    env = {**os.environ, "NEWSDESK_DB": str(db), "HOME": str(db.parent),
+           "NEWSDESK_CREATE_DB": "true" if create else "false"}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
         env=env, timeout=120, check=False,
     )
 
 
-def test_ask_on_a_fresh_database_cites_the_bundled_article(db_path):
-    result = newsdesk("ask", "What did Kim say about hostile forces?", db=db_path)
+def default_db_env(home: Path) -> dict[str, str]:
+    """No NEWSDESK_DB and a fresh HOME: newsdesk uses its default per-user database."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"NEWSDESK_DB", "XDG_DATA_HOME", "NEWSDESK_CREATE_DB"}}
+    return {**env, "HOME": str(home)}
+
+
+def test_ask_on_a_fresh_default_database_cites_the_bundled_article(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "What did Kim say about hostile forces?"],
+        capture_output=True, text=True, env=default_db_env(tmp_path), timeout=120, check=False,
+    )
     assert result.returncode == 0, result.stderr
+    assert (tmp_path / ".local" / "share" / "newsdesk" / "newsdesk.db").is_file()
     assert "**hostile** **forces**" in result.stdout
     assert ("— Xi, Kim vow to strengthen North Korea and China’s friendship, cooperation"
             " · The Hill · date unknown · sentence ") in result.stdout
@@ -83,7 +98,7 @@ def test_jsonl_contract(db_path, tiny_corpus):
 
 
 def test_console_answers_lists_sources_and_exits_on_eof(db_path):
-    result = newsdesk("console", db=db_path,
+    result = newsdesk("console", "--create", db=db_path,
                       stdin="help\nWhat did Kim say about hostile forces?\nsources\n")
     assert result.returncode == 0, result.stderr
     assert "Ask a question about the articles" in result.stdout
@@ -97,7 +112,7 @@ def test_articles_and_stats(db_path, tiny_corpus):
     assert articles.stdout.index("Harbour bridge reopens") < articles.stdout.index(
         "Ferry fares to rise")
     stats = newsdesk("stats", db=db_path)
-    assert "articles   4 from 3 publishers" in stats.stdout
+    assert "articles   3 from 2 publishers" in stats.stdout
 
 
 @pytest.mark.parametrize("value", ["abc", "-1"])
@@ -113,7 +128,7 @@ def test_top_level_db_option_is_honoured(tmp_path):
     db = tmp_path / "top.db"
     env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DB"}
     env["HOME"] = str(tmp_path / "home")
-    result = subprocess.run([sys.executable, "-m", "bot", "--db", str(db), "stats"],
+    result = subprocess.run([sys.executable, "-m", "bot", "--db", str(db), "stats", "--create"],
                             capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert f"database   {db}" in result.stdout
@@ -135,7 +150,8 @@ def test_filters_that_exclude_everything_say_so(db_path):
 
 
 def test_search_timeout_is_a_message_not_a_traceback(db_path):
-    env = {**os.environ, "NEWSDESK_DB": str(db_path), "NEWSDESK_SEARCH_TIMEOUT": "0.000000001"}
+    env = {**os.environ, "NEWSDESK_DB": str(db_path), "NEWSDESK_SEARCH_TIMEOUT": "0.000000001",
+           "NEWSDESK_CREATE_DB": "true"}
     result = subprocess.run([sys.executable, "-m", "bot", "ask", "treaty"], capture_output=True,
                             text=True, env=env, check=False)
     assert result.returncode == 1
@@ -169,3 +185,92 @@ def test_output_into_a_closed_pipe_is_quiet(db_path, tiny_corpus):
     )
     assert result.stdout.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_a_mistyped_command_suggests_the_closest(db_path):
+    result = newsdesk("aks", "bridge", db=db_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "newsdesk: error: unknown command 'aks': did you mean 'ask'?")
+
+
+def test_an_unquoted_question_is_joined(db_path, tiny_corpus):
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    result = newsdesk("ask", "--json", "when", "did", "the", "harbour", "bridge", "reopen",
+                      db=db_path)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["question"] == "when did the harbour bridge reopen"
+    assert payload["answer"]["article"]["title"] == "Harbour bridge reopens after repairs"
+
+
+def test_every_subcommand_help_has_a_description():
+    from bot.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    for name, sub in commands.choices.items():
+        assert sub.description, name
+    assert set(commands.choices) >= {"remove", "backup", "export", "forget-questions"}
+    result = subprocess.run([sys.executable, "-m", "bot", "stats", "--help"],
+                            capture_output=True, text=True, check=False)
+    assert "Print article, sentence, publisher and question counts." in result.stdout
+
+
+@pytest.mark.parametrize(("line", "error"), [
+    ("[1,2]", "want a JSON object with a string 'question' field"),
+    ("[", "invalid JSON (Expecting value at column 2)"),
+])
+def test_jsonl_array_lines_are_invalid_input(db_path, tiny_corpus, line, error):
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    result = newsdesk("ask", "--jsonl", db=db_path, stdin=f"{line}\nferry fares\n")
+    first, second = (json.loads(out) for out in result.stdout.splitlines())
+    assert (first["id"], first["reason"], first["error"]) == (1, "invalid_input", error)
+    assert second["answer"]["article"]["title"] == "Ferry fares to rise in June"
+
+
+def test_ingest_summary_says_what_each_time_measures(db_path, tiny_corpus):
+    result = newsdesk("ingest", str(tiny_corpus), db=db_path)
+    line = result.stdout.strip().splitlines()[-1]
+    assert line.startswith("added 3, updated 0, already stored 0, skipped 0: read and stored in ")
+    assert line.endswith("s in all (with opening the database and indexing)")
+
+
+def test_ingest_progress_on_a_terminal_counts_against_the_total(db_path, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    records = tmp_path / "many.jsonl"
+    records.write_text("".join(
+        json.dumps({"title": f"Story {i}", "text": f"The council met for the {i}th time."}) + "\n"
+        for i in range(200)))
+    env = {**os.environ, "NEWSDESK_DB": str(db_path), "HOME": str(tmp_path)}
+    child = pexpect.spawn(sys.executable, ["-m", "bot", "ingest", str(records)], env=env,
+                          encoding="utf-8", timeout=120, dimensions=(24, 120))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "records: 100%" in child.before
+    assert "200/200" in child.before
+    assert "added 200" in child.before
+
+
+def test_ask_on_a_terminal_uses_real_bold_and_colour(db_path, tiny_corpus):
+    pexpect = pytest.importorskip("pexpect")
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    env = {**os.environ, "NEWSDESK_DB": str(db_path), "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "bot", "ask", "When did the bridge reopen?"],
+                          env=env, encoding="utf-8", timeout=60, dimensions=(24, 200))
+    child.expect(pexpect.EOF)
+    child.close()
+    out = child.before
+    assert child.exitstatus == 0
+    assert "**" not in out
+    assert "\x1b[1mbridge\x1b[0m" in out
+    assert "\x1b[36m— Harbour bridge reopens after repairs · Example Times" in out
+
+
+def test_ask_piped_prints_plain_text_with_markdown_bold(db_path, tiny_corpus):
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    result = newsdesk("ask", "When did the bridge reopen?", db=db_path)
+    assert "\x1b" not in result.stdout
+    assert "The harbour **bridge** **reopened** on Saturday" in result.stdout

@@ -909,3 +909,19 @@ def test_discord_server_error_is_one_line_not_a_traceback(
     last = result.stderr.strip().splitlines()[-1]
     assert "503" in result.stderr
     assert last.startswith("newsdesk: ")
+
+
+def test_run_on_a_mistyped_database_exits_2_and_creates_nothing(tmp_path: Path) -> None:
+    discord = FakeDiscordThread().start()
+    typo = tmp_path / "tpyo" / "newsdesk.db"
+    try:
+        env = _clean_env(DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=discord.fake.api_base,
+                         DISCORD_GATEWAY_URL=discord.fake.gateway_url, NEWSDESK_DB=str(typo))
+        result = _run(["run"], env, tmp_path)
+    finally:
+        discord.stop()
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"newsdesk: database {typo} does not exist (check --db or NEWSDESK_DB); "
+        "add --create to make a new one")
+    assert not typo.parent.exists()

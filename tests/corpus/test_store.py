@@ -6,7 +6,7 @@ import aiosqlite
 import pytest
 
 from corpus.models import Article
-from corpus.store import SCHEMA_VERSION, ArticleStore, SentenceRow
+from corpus.store import SCHEMA_VERSION, ArticleStore, SentenceRow, database_kind
 
 
 def sentences_of(body: str) -> list[SentenceRow]:
@@ -194,3 +194,101 @@ async def test_identity_is_made_once_and_kept_by_a_copy(tmp_path):
         assert await copy.identity() == first
     async with ArticleStore(tmp_path / "b.db") as other:
         assert await other.identity() != first
+
+
+# -- operator commands: find, remove, back up, export, forget; another app's database ------
+
+OLD = Article(title="Old ferry", body="The ferry ran. Fares were low", url="https://n.example/1",
+              source="The Hill", published="2021-07-11", origin="old.md")
+UNDATED = Article(title="Undated", body="A note. Without a date", source="The Hill",
+                  origin="undated.md")
+
+
+async def test_find_article_ids_combines_source_date_and_scope(db_path):
+    async with ArticleStore(db_path) as store:
+        bridge = (await store.upsert(ARTICLE, sentences_of(ARTICLE.body))).article_id
+        old = (await store.upsert(OLD, sentences_of(OLD.body))).article_id
+        undated = (await store.upsert(UNDATED, sentences_of(UNDATED.body))).article_id
+        guild = (await store.upsert(OLD, sentences_of(OLD.body), scope="42")).article_id
+        assert await store.find_article_ids(source="the hill") == [old, undated, guild]
+        assert await store.find_article_ids(before="2026-01-01") == [old, guild]
+        assert await store.find_article_ids(source="The Hill", scope="shared") == [old, undated]
+        assert await store.find_article_ids(scope="42") == [guild]
+        assert await store.find_article_ids(article_ids=[bridge, 999]) == [bridge]
+
+
+async def test_remove_articles_deletes_sentences_and_bumps_the_version_once(db_path):
+    async with ArticleStore(db_path) as store:
+        keep = (await store.upsert(ARTICLE, sentences_of(ARTICLE.body))).article_id
+        old = (await store.upsert(OLD, sentences_of(OLD.body))).article_id
+        undated = (await store.upsert(UNDATED, sentences_of(UNDATED.body))).article_id
+        version = await store.corpus_version()
+        assert await store.remove_articles([old, undated, 999]) == 2
+        assert await store.corpus_version() == version + 1
+        assert [a.article_id for a in await store.list_articles()] == [keep]
+        assert {row.article_id async for row in store.iter_sentences()} == {keep}
+        assert await store.remove_articles([]) == 0
+
+
+async def test_backup_is_a_complete_copy_while_another_connection_writes(db_path, tmp_path):
+    copy = tmp_path / "copy.db"
+    async with ArticleStore(db_path) as store, ArticleStore(db_path) as writer:
+        await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        await writer.db.execute("BEGIN IMMEDIATE")  # a write in progress elsewhere
+        await writer.db.execute("DELETE FROM questions")
+        await store.backup(copy)
+        await writer.db.rollback()
+    async with ArticleStore(copy) as restored:
+        assert (await restored.stats()).articles == 1
+        assert [r.text async for r in restored.iter_sentences()] == [
+            "The bridge reopened", "Traffic was light"]
+    with sqlite3.connect(copy) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not (tmp_path / "copy.db.partial").exists()
+
+
+async def test_iter_articles_gives_bodies_and_metadata_of_one_scope(db_path):
+    async with ArticleStore(db_path) as store:
+        await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        await store.upsert(OLD, sentences_of(OLD.body), scope="42")
+        shared = [a async for a in store.iter_articles(scopes=["shared"])]
+    assert [(a.title, a.body, a.url, a.source, a.published, a.authors) for a in shared] == [
+        ("Bridge reopens", "The bridge reopened. Traffic was light",
+         "https://news.example/bridge", "Example Times", "2026-04-04", ("Ana Ruiz",))]
+
+
+async def test_forget_questions_of_one_scope_or_all(db_path):
+    async with ArticleStore(db_path) as store:
+        await store.log_question(scope="shared", query="bridge?", answered=True)
+        await store.log_question(scope="42", query="ferry?", answered=False)
+        await store.log_question(scope="42", query="fares?", answered=True)
+        assert await store.forget_questions(scope="42") == 2
+        assert (await store.stats()).questions == 1
+        assert await store.forget_questions() == 1
+        assert (await store.stats()).questions == 0
+
+
+async def test_another_applications_database_is_refused_and_left_unchanged(tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as raw:
+        raw.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(sqlite3.DatabaseError, match="not a newsdesk database"):
+        await ArticleStore.open(other)
+    with sqlite3.connect(other) as raw:
+        tables = [row[0] for row in raw.execute("SELECT name FROM sqlite_master")]
+    assert tables == ["invoices"]
+
+
+async def test_database_kind_tells_missing_new_ours_foreign_and_not_sqlite(tmp_path, db_path):
+    assert database_kind(tmp_path / "nope.db") == "missing"
+    (tmp_path / "empty.db").write_bytes(b"")
+    assert database_kind(tmp_path / "empty.db") == "new"
+    async with ArticleStore(db_path):
+        pass
+    assert database_kind(db_path) == "newsdesk"
+    with sqlite3.connect(tmp_path / "other.db") as raw:
+        raw.execute("CREATE TABLE invoices (id INTEGER)")
+    assert database_kind(tmp_path / "other.db") == "foreign"
+    (tmp_path / "text.db").write_text("hello, not a database at all" * 10)
+    assert database_kind(tmp_path / "text.db") == "not_sqlite"
+    assert not (tmp_path / "nope.db").exists()

@@ -1,0 +1,60 @@
+"""Which database a command may open, and whether it may create it.
+
+A mistyped ``--db`` must not quietly create an empty database (and its folders): only
+commands that add articles, an explicit ``--create`` (``NEWSDESK_CREATE_DB``) or the default
+per-user database on first use create one. A database made by a read command starts with the
+bundled sample article, for a newcomer's first question; one made by ``ingest`` starts empty.
+Another application's SQLite file is refused, never migrated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Settings
+from corpus.store import database_kind
+
+#: commands that add articles: they may create a database, which then starts empty
+CREATING = frozenset({"ingest"})
+#: read commands that may create the default database (or any, with --create)
+STARTING = frozenset({"ask", "console", "articles", "stats", "run"})
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseCheck:
+    """The verdict on the database a command is about to open."""
+
+    problem: str | None = None
+    new: bool = False
+    load_sample: bool = False
+
+
+def is_default_db(settings: Settings) -> bool:
+    """True when neither ``--db`` nor ``NEWSDESK_DB`` chose the database."""
+    return "db" not in settings.model_fields_set
+
+
+def check_database(settings: Settings, command: str) -> DatabaseCheck:
+    """Whether ``command`` may open ``settings.db`` (blocking: looks at the file)."""
+    path = Path(settings.db)
+    if str(path) == ":memory:":
+        return DatabaseCheck(new=True, load_sample=command in STARTING)
+    kind = database_kind(path)
+    if kind == "newsdesk":
+        return DatabaseCheck()
+    if kind == "foreign":
+        return DatabaseCheck(f"newsdesk: {path}: has tables but is not a newsdesk database "
+                             "(another application's file?); refusing to change it")
+    if kind == "not_sqlite":
+        return DatabaseCheck(f"newsdesk: {path}: is not a SQLite database")
+    may_create = command in CREATING or (
+        command in STARTING and (settings.create_db or is_default_db(settings))
+    )
+    if not may_create:
+        hint = ("; add --create to make a new one"
+                if command in STARTING else "")
+        what = "is empty, not a newsdesk database" if kind == "new" else "does not exist"
+        return DatabaseCheck(f"newsdesk: database {path} {what} (check --db or NEWSDESK_DB)"
+                             f"{hint}")
+    return DatabaseCheck(new=True, load_sample=command in STARTING)

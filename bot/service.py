@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -34,7 +34,7 @@ from retrieval.fusion import FusedIndex
 from retrieval.postings import DocumentInfo, Segment
 from retrieval.rerank import rerank
 from retrieval.scoring import FusionParams
-from retrieval.sentences import segment
+from retrieval.sentences import segment, segment_within
 from retrieval.tokenization import tokenize
 from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence, SentenceHit
 
@@ -57,6 +57,7 @@ class IngestReport:
     updated: int = 0
     duplicates: int = 0
     skipped: list[Skip] = field(default_factory=list)
+    truncated: list[Skip] = field(default_factory=list)  # stored, but cut to the size limit
     seconds: float = 0.0
     added_titles: list[str] = field(default_factory=list)
 
@@ -182,22 +183,19 @@ def _complete_articles(
     articles: Sequence[StoredArticle],
     position: dict[int, int],
     added: list[int],
-    final: bool,
-) -> tuple[list[tuple[DocumentInfo, list[SentenceRow]]], list[SentenceRow]]:
-    """Split ``rows`` into whole articles (recorded in ``added``) and the unfinished tail."""
+) -> list[tuple[DocumentInfo, list[SentenceRow]]]:
+    """Group ``rows`` (whole articles, in order) by article; record each in ``added``."""
     documents: list[tuple[DocumentInfo, list[SentenceRow]]] = []
     start = 0
     for i in range(1, len(rows) + 1):
         if i < len(rows) and rows[i].article_id == rows[start].article_id:
             continue
-        if i == len(rows) and not final:
-            return documents, rows[start:]
         at = position.get(rows[start].article_id)
         if at is not None:
             documents.append((_info(articles[at]), rows[start:i]))
             added.append(at)
         start = i
-    return documents, []
+    return documents
 
 
 def _add_documents(
@@ -328,21 +326,39 @@ def to_document(article: StoredArticle, rows: Sequence[SentenceRow]) -> Document
     )
 
 
-def _prepare(items: Iterator[Article | Skip]) -> list[tuple[Article | Skip, list[Sentence]]]:
-    """Pull up to one batch from the reader and split each article (runs in a thread)."""
-    batch: list[tuple[Article | Skip, list[Sentence]]] = []
+def _prepare(
+    items: Iterator[Article | Skip], max_bytes: int
+) -> list[tuple[Article | Skip, list[Sentence], Skip | None]]:
+    """Pull up to one batch from the reader and split each article (runs in a thread).
+
+    An article over ``max_bytes`` of text is cut at a sentence boundary and marked partial;
+    the third item is then the note saying so (where, and how much was kept).
+    """
+    batch: list[tuple[Article | Skip, list[Sentence], Skip | None]] = []
     for item in items:
         if isinstance(item, Skip):
-            batch.append((item, []))
+            batch.append((item, [], None))
         else:
-            sentences = segment(item.body)
+            body, sentences = segment_within(item.body, max_bytes)
+            note = None
+            if len(body) < len(item.body):
+                note = Skip(item.origin, _cut_reason(item.body, body, max_bytes))
+                log.warning("article %s: %s", item.origin, note.reason)
+                item = replace(item, body=body, partial=True)
             if not sentences:
-                batch.append((Skip(item.origin, "no text extracted"), []))
+                batch.append((Skip(item.origin, "no text extracted"), [], None))
             else:
-                batch.append((item, sentences))
+                batch.append((item, sentences, note))
         if len(batch) >= _BATCH:
             break
     return batch
+
+
+def _cut_reason(body: str, kept: str, max_bytes: int) -> str:
+    """Why and where an article was cut, for the ingest report."""
+    return (f"article text is {len(body.encode('utf-8', 'surrogatepass')):,} bytes, over the "
+            f"{max_bytes:,}-byte limit (NEWSDESK_MAX_ARTICLE_BYTES): kept the first "
+            f"{len(kept.encode('utf-8', 'surrogatepass')):,} bytes, up to a sentence end")
 
 
 class AnswerService:
@@ -459,11 +475,14 @@ class AnswerService:
         report: IngestReport,
         progress: Callable[[int], None] | None,
     ) -> None:
-        while batch := await asyncio.to_thread(_prepare, items):
-            for item, sentences in batch:
+        max_bytes = self.settings.max_article_bytes
+        while batch := await asyncio.to_thread(_prepare, items, max_bytes):
+            for item, sentences, note in batch:
                 if isinstance(item, Skip):
                     report.skipped.append(item)
                     continue
+                if note is not None:
+                    report.truncated.append(note)
                 result = await self.store.upsert(item, sentences, scope=scope)
                 self._changes.note(result.status, result.article_id)
                 if result.status == "skipped":
@@ -639,17 +658,21 @@ class AnswerService:
         analysis: _Analysis,
         added: list[int],
     ) -> None:
-        """Feed every stored sentence row, article by article, to ``analysis``."""
+        """Feed every stored sentence row, article by article, to ``analysis``.
+
+        Rows are handed over in batches of whole articles, cut where an article starts once
+        a batch holds `_BUILD_ROWS` rows: every row is looked at once, however long its
+        article (an article longer than a batch makes one larger batch).
+        """
         position = {a.article_id: i for i, a in enumerate(articles)}
         try:
             rows: list[SentenceRow] = []
             async for row in self.store.iter_sentences(batch=_FETCH_ROWS):
+                if len(rows) >= _BUILD_ROWS and row.article_id != rows[-1].article_id:
+                    await analysis.submit(_complete_articles(rows, articles, position, added))
+                    rows = []
                 rows.append(row)
-                if len(rows) >= _BUILD_ROWS:
-                    documents, rows = _complete_articles(rows, articles, position, added, False)
-                    await analysis.submit(documents)
-            documents, _ = _complete_articles(rows, articles, position, added, True)
-            await analysis.submit(documents)
+            await analysis.submit(_complete_articles(rows, articles, position, added))
             await analysis.finish()
         finally:
             await analysis.close()

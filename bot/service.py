@@ -34,7 +34,7 @@ from retrieval.fusion import FusedIndex
 from retrieval.postings import DocumentInfo, Segment
 from retrieval.rerank import rerank
 from retrieval.scoring import FusionParams
-from retrieval.sentences import segment, segment_within
+from retrieval.sentences import segment_within
 from retrieval.tokenization import tokenize
 from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence, SentenceHit
 
@@ -301,11 +301,15 @@ def _finish(
 
 
 def _delta(
-    builder: SegmentBuilder, articles: Sequence[StoredArticle], bodies: Sequence[str]
+    builder: SegmentBuilder, articles: Sequence[StoredArticle], bodies: Sequence[str],
+    max_bytes: int,
 ) -> Segment | None:
-    """A segment of ``articles`` re-split from their bodies; None if a split disagrees."""
+    """A segment of ``articles`` re-split from their bodies; None if a split disagrees.
+
+    A body over ``max_bytes`` (stored before the limit) disagrees: the full build caps it.
+    """
     for article, body in zip(articles, bodies, strict=True):
-        sentences = segment(body)
+        sentences = segment_within(body, max_bytes)[1]
         if len(sentences) != article.sentence_count:
             return None
         builder.add(_info(article), sentences)
@@ -564,7 +568,7 @@ class AnswerService:
     def _config_key(self) -> str:
         """What a saved index must have been built with: format, analyzer, parameters."""
         digest = hashlib.sha256(repr((persist.FORMAT, self.params.k1, self.params.b,
-                                      self.fusion)).encode())
+                                      self.fusion, self.settings.max_article_bytes)).encode())
         for name in ("tokenization.py", "fastterms.py", "scoring.py", "builder.py", "postings.py",
                      "data/stopwords.txt"):
             digest.update(resources.files("retrieval").joinpath(name).read_bytes())
@@ -612,7 +616,8 @@ class AnswerService:
             return None
         if new:
             bodies = [await self.store.get_body(a.article_id) or "" for a in new]
-            delta = await asyncio.to_thread(_delta, index.delta_builder(), new, bodies)
+            delta = await asyncio.to_thread(_delta, index.delta_builder(), new, bodies,
+                                            self.settings.max_article_bytes)
             if delta is None:
                 return None
             index = index.with_segment(delta)
@@ -662,12 +667,25 @@ class AnswerService:
 
         Rows are handed over in batches of whole articles, cut where an article starts once
         a batch holds `_BUILD_ROWS` rows: every row is looked at once, however long its
-        article (an article longer than a batch makes one larger batch).
+        article (an article longer than a batch makes one larger batch). Of an article
+        stored before the size limit, only the sentences within ``max_article_bytes`` are
+        indexed.
         """
         position = {a.article_id: i for i, a in enumerate(articles)}
+        limit = self.settings.max_article_bytes
+        article_id, used = -1, 0
         try:
             rows: list[SentenceRow] = []
             async for row in self.store.iter_sentences(batch=_FETCH_ROWS):
+                if row.article_id != article_id:
+                    article_id, used = row.article_id, 0
+                size = len(row.text.encode("utf-8", "surrogatepass"))
+                if used <= limit < used + size:  # stored before the limit: index a prefix
+                    log.warning("article %d is over the %d-byte limit: indexing its first %d "
+                                "sentences", article_id, limit, row.position)
+                used += size
+                if used > limit:
+                    continue
                 if len(rows) >= _BUILD_ROWS and row.article_id != rows[-1].article_id:
                     await analysis.submit(_complete_articles(rows, articles, position, added))
                     rows = []

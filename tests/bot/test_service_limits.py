@@ -117,3 +117,26 @@ async def test_reingesting_a_cut_article_is_a_duplicate(small_limit, tmp_path):
     assert first.added == 1
     assert again.added == 0
     assert again.duplicates == 1
+
+
+async def test_database_holding_an_article_over_the_limit_indexes_its_first_part(small_limit,
+                                                                                 tmp_path):
+    """An article stored before the limit (or by an older newsdesk) keeps rebuilds small."""
+    from corpus.models import Article
+    from retrieval.sentences import segment
+
+    sentences = short_sentences(60_000)  # 1.6 MB, over one build batch of rows
+    body = " ".join(sentences)
+    async with await AnswerService.open(small_limit, load_sample=False) as service:
+        await service.store.upsert(Article("Stored long ago", body, origin="old.txt"),
+                                   segment(body))
+        await service.reindex()
+        answer = await service.answer("Which word number is 12?")
+        (document,) = service.documents
+        stored = (await service.store.stats()).sentences
+    assert stored == len(sentences)
+    texts = [s.text for s in document.sentences]
+    assert texts == sentences[: len(texts)]
+    assert sum(len(t) for t in texts) <= 10_000 < sum(len(t) for t in sentences[: len(texts) + 1])
+    assert answer.best is not None
+    assert answer.best.sentence.text == "Word number 12 is here."

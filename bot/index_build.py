@@ -20,7 +20,7 @@ from corpus.backend import CorpusStore, SentenceRow
 from corpus.models import StoredArticle
 from retrieval.builder import Analyzed, SegmentBuilder, analyze_texts
 from retrieval.postings import DocumentInfo, Segment
-from retrieval.sentences import segment
+from retrieval.sentences import segment_within
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +42,19 @@ def _complete_articles(
     articles: Sequence[StoredArticle],
     position: dict[int, int],
     added: list[int],
-    final: bool,
-) -> tuple[_Batch, list[SentenceRow]]:
-    """Split ``rows`` into whole articles (recorded in ``added``) and the unfinished tail."""
+) -> _Batch:
+    """Group ``rows`` (whole articles, in order) by article; record each in ``added``."""
     documents: _Batch = []
     start = 0
     for i in range(1, len(rows) + 1):
         if i < len(rows) and rows[i].article_id == rows[start].article_id:
             continue
-        if i == len(rows) and not final:
-            return documents, rows[start:]
         at = position.get(rows[start].article_id)
         if at is not None:
             documents.append((info_of(articles[at]), rows[start:i]))
             added.append(at)
         start = i
-    return documents, []
+    return documents
 
 
 def _add_documents(builder: SegmentBuilder, documents: _Batch) -> None:
@@ -163,18 +160,34 @@ async def _stream(
     articles: Sequence[StoredArticle],
     analysis: _Analysis,
     added: list[int],
+    max_article_bytes: int,
 ) -> None:
-    """Feed every stored sentence row, article by article, to ``analysis``."""
+    """Feed every stored sentence row, article by article, to ``analysis``.
+
+    Rows are handed over in batches of whole articles, cut where an article starts once a
+    batch holds `BUILD_ROWS` rows: every row is looked at once, however long its article
+    (an article longer than a batch makes one larger batch). Of an article stored before
+    the size limit, only the sentences within ``max_article_bytes`` are indexed.
+    """
     position = {a.article_id: i for i, a in enumerate(articles)}
+    article_id, used = -1, 0
     try:
         rows: list[SentenceRow] = []
         async for row in store.iter_sentences(batch=FETCH_ROWS):
+            if row.article_id != article_id:
+                article_id, used = row.article_id, 0
+            size = len(row.text.encode("utf-8", "surrogatepass"))
+            if used <= max_article_bytes < used + size:  # stored before the limit
+                log.warning("article %d is over the %d-byte limit: indexing its first %d "
+                            "sentences", article_id, max_article_bytes, row.position)
+            used += size
+            if used > max_article_bytes:
+                continue
+            if len(rows) >= BUILD_ROWS and row.article_id != rows[-1].article_id:
+                await analysis.submit(_complete_articles(rows, articles, position, added))
+                rows = []
             rows.append(row)
-            if len(rows) >= BUILD_ROWS:
-                documents, rows = _complete_articles(rows, articles, position, added, False)
-                await analysis.submit(documents)
-        documents, _ = _complete_articles(rows, articles, position, added, True)
-        await analysis.submit(documents)
+        await analysis.submit(_complete_articles(rows, articles, position, added))
         await analysis.finish()
     finally:
         await analysis.close()
@@ -186,6 +199,7 @@ async def build_segment(
     builder: SegmentBuilder,
     *,
     workers: int,
+    max_article_bytes: int,
 ) -> Segment:
     """One segment of every stored sentence, documents in ``articles`` order.
 
@@ -198,19 +212,21 @@ async def build_segment(
     total = sum(a.sentence_count for a in articles)
     analysis = _Analysis(builder, workers if total >= PARALLEL_MIN else 0)
     with gc_paused():
-        await _stream(store, articles, analysis, added)
+        await _stream(store, articles, analysis, added, max_article_bytes)
     return await asyncio.to_thread(_finish, builder, articles, added)
 
 
 def delta_segment(
-    builder: SegmentBuilder, articles: Sequence[StoredArticle], bodies: Sequence[str]
+    builder: SegmentBuilder, articles: Sequence[StoredArticle], bodies: Sequence[str],
+    max_article_bytes: int,
 ) -> Segment | None:
     """A segment of ``articles`` re-split from their bodies; None if a split disagrees.
 
-    CPU-bound (sentence splitting): run it in a thread.
+    A body over ``max_article_bytes`` (stored before the limit) disagrees: the full build
+    caps it. CPU-bound (sentence splitting): run it in a thread.
     """
     for article, body in zip(articles, bodies, strict=True):
-        sentences = segment(body)
+        sentences = segment_within(body, max_article_bytes)[1]
         if len(sentences) != article.sentence_count:
             return None
         builder.add(info_of(article), sentences)

@@ -198,7 +198,7 @@ class IndexLifecycle:
     def config_key(self) -> str:
         """What a saved index must have been built with: format, analyzer, parameters."""
         digest = hashlib.sha256(repr((persist.FORMAT, self.params.k1, self.params.b,
-                                      self.fusion)).encode())
+                                      self.fusion, self.settings.max_article_bytes)).encode())
         for name in _ANALYZER_FILES:
             digest.update(resources.files("retrieval").joinpath(name).read_bytes())
         return digest.hexdigest()
@@ -277,7 +277,8 @@ class IndexLifecycle:
             return None
         if new:
             bodies = [await self.store.get_body(a.article_id) or "" for a in new]
-            delta = await asyncio.to_thread(delta_segment, index.delta_builder(), new, bodies)
+            delta = await asyncio.to_thread(delta_segment, index.delta_builder(), new, bodies,
+                                            self.settings.max_article_bytes)
             if delta is None:
                 return None
             index = index.with_segment(delta)
@@ -291,7 +292,8 @@ class IndexLifecycle:
         started = time.perf_counter()
         built = await build_segment(self.store, articles,
                                     FusedIndex.builder(self.params, self.fusion),
-                                    workers=self.settings.index_workers)
+                                    workers=self.settings.index_workers,
+                                    max_article_bytes=self.settings.max_article_bytes)
         log.info("indexed %d sentences of %d articles in %.2fs", built.sentence_count,
                  built.doc_count, time.perf_counter() - started)
         directory = self.index_dir()

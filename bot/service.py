@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -32,7 +32,7 @@ from corpus.models import Article, Skip, StoredArticle
 from corpus.store import ArticleStore
 from retrieval.answer import compose
 from retrieval.rerank import rerank
-from retrieval.sentences import segment
+from retrieval.sentences import segment_within
 from retrieval.tokenization import tokenize
 from retrieval.types import Answer, Document, ScoredPassage, Sentence, SentenceHit
 
@@ -50,6 +50,7 @@ class IngestReport:
     updated: int = 0
     duplicates: int = 0
     skipped: list[Skip] = field(default_factory=list)
+    truncated: list[Skip] = field(default_factory=list)  # stored, but cut to the size limit
     seconds: float = 0.0
     added_titles: list[str] = field(default_factory=list)
 
@@ -78,18 +79,29 @@ def to_document(article: StoredArticle, rows: Sequence[SentenceRow]) -> Document
     )
 
 
-def _prepare(items: Iterator[Article | Skip]) -> list[tuple[Article | Skip, list[Sentence]]]:
-    """Pull up to one batch from the reader and split each article (runs in a thread)."""
-    batch: list[tuple[Article | Skip, list[Sentence]]] = []
+def _prepare(
+    items: Iterator[Article | Skip], max_bytes: int
+) -> list[tuple[Article | Skip, list[Sentence], Skip | None]]:
+    """Pull up to one batch from the reader and split each article (runs in a thread).
+
+    An article over ``max_bytes`` of text is cut at a sentence boundary and marked partial;
+    the third item is then the note saying so (where, and how much was kept).
+    """
+    batch: list[tuple[Article | Skip, list[Sentence], Skip | None]] = []
     for item in items:
         if isinstance(item, Skip):
-            batch.append((item, []))
+            batch.append((item, [], None))
         else:
-            sentences = segment(item.body)
+            body, sentences = segment_within(item.body, max_bytes)
+            note = None
+            if len(body) < len(item.body):
+                note = Skip(item.origin, _cut_reason(item.body, body, max_bytes))
+                log.warning("article %s: %s", item.origin, note.reason)
+                item = replace(item, body=body, partial=True)
             if not sentences:
-                batch.append((Skip(item.origin, "no text extracted"), []))
+                batch.append((Skip(item.origin, "no text extracted"), [], None))
             else:
-                batch.append((item, sentences))
+                batch.append((item, sentences, note))
         if len(batch) >= _BATCH:
             break
     return batch
@@ -103,6 +115,13 @@ def _confidence(
     doc_index = snapshot.position_of(best.document.doc_id)
     return (snapshot.index.coverage(query_terms, text=text),
             snapshot.index.coverage(query_terms, doc_index=doc_index))
+
+
+def _cut_reason(body: str, kept: str, max_bytes: int) -> str:
+    """Why and where an article was cut, for the ingest report."""
+    return (f"article text is {len(body.encode('utf-8', 'surrogatepass')):,} bytes, over the "
+            f"{max_bytes:,}-byte limit (NEWSDESK_MAX_ARTICLE_BYTES): kept the first "
+            f"{len(kept.encode('utf-8', 'surrogatepass')):,} bytes, up to a sentence end")
 
 
 class AnswerService:
@@ -308,11 +327,14 @@ class AnswerService:
         report: IngestReport,
         progress: Callable[[int], None] | None,
     ) -> None:
-        while batch := await asyncio.to_thread(_prepare, items):
-            for item, sentences in batch:
+        max_bytes = self.settings.max_article_bytes
+        while batch := await asyncio.to_thread(_prepare, items, max_bytes):
+            for item, sentences, note in batch:
                 if isinstance(item, Skip):
                     report.skipped.append(item)
                     continue
+                if note is not None:
+                    report.truncated.append(note)
                 result = await self.store.upsert(item, sentences, scope=scope)
                 self.index.note(result.status, result.article_id)
                 if result.status == "skipped":

@@ -55,7 +55,7 @@ from retrieval.punctuation import CLOSERS, OPENERS, QUOTES, TRAILING
 from retrieval.speech_tags import is_speech_tag
 from retrieval.types import Sentence
 
-__all__ = ["segment", "split_sentences"]
+__all__ = ["segment", "segment_within", "split_sentences"]
 
 # Small words ignored when deciding whether a line is in title case.
 _MINOR_WORDS = word_set(
@@ -303,3 +303,37 @@ def segment(body: str) -> list[Sentence]:
         Sentence(position=i, paragraph=para, start=start, end=end, text=body[start:end])
         for i, (para, start, end) in enumerate(_spans(body))
     ]
+
+
+def segment_within(body: str, max_bytes: int) -> tuple[str, list[Sentence]]:
+    """Cut ``body`` to whole sentences within ``max_bytes`` UTF-8 bytes, and split it.
+
+    Parameters
+    ----------
+    body : str
+        Document text.
+    max_bytes : int
+        The most UTF-8 bytes of ``body`` to keep.
+
+    Returns
+    -------
+    tuple[str, list[Sentence]]
+        ``(body, segment(body))`` when ``body`` fits. Otherwise the kept text, which ends
+        with the last sentence that ends inside the first ``max_bytes`` bytes (the sentence
+        the limit cuts through is dropped; a first sentence longer than the limit is cut at
+        its last space before the limit), and its sentences. Only that prefix is ever
+        split, so the cost is linear in ``min(len(body), max_bytes)`` beyond one encoding.
+    """
+    if len(body) <= max_bytes // 4:  # no character takes more than 4 bytes in UTF-8
+        return body, segment(body)
+    encoded = body.encode("utf-8", errors="surrogatepass")
+    if len(encoded) <= max_bytes:
+        return body, segment(body)
+    head = encoded[:max_bytes].decode("utf-8", errors="ignore")
+    sentences = segment(head)
+    if len(sentences) > 1:
+        kept = head[: sentences[-2].end]
+    else:
+        cut = head.rstrip().rfind(" ")
+        kept = head[:cut].rstrip() if cut > 0 else head
+    return kept, segment(kept)

@@ -33,6 +33,7 @@ from bot.formatting import answer_to_json
 from bot.service import AnswerService, IngestReport
 from bot.terminal import print_answer
 from corpus.inventory import count_records
+from corpus.readers.repair import sanitize_unicode
 
 log = logging.getLogger(__name__)
 
@@ -240,28 +241,45 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _ask_jsonl(service: AnswerService, options: dict[str, Any]) -> int:
     number = 0
-    while line := await asyncio.to_thread(sys.stdin.readline):
+    while raw := await asyncio.to_thread(sys.stdin.buffer.readline):
         number += 1
-        text = line.strip()
-        if not text:
-            continue
-        question_id: Any = number
-        question: str | None = text
-        error: str | None = None
-        if text.startswith(("{", "[")):
-            question_id, question, error = _question_record(text, number)
-        if question is None:
-            print(f"stdin line {number}: {error}", file=sys.stderr)
-            result = {"id": question_id, "question": None, "answer": None, "alternatives": [],
-                      "query_terms": [], "reason": "invalid_input", "error": error}
-        else:
-            try:
-                result = answer_to_json(await service.answer(question, **options), question_id)
-            except TimeoutError:
-                result = {"id": question_id, "question": question, "answer": None,
-                          "alternatives": [], "query_terms": [], "reason": "timeout"}
-        print(json.dumps(_finite(result), ensure_ascii=False), flush=True)
+        reply = await jsonl_reply(service, raw, number, options)
+        if reply is not None:
+            print(reply, flush=True)
     return EXIT_OK
+
+
+async def jsonl_reply(
+    service: AnswerService, raw: bytes, number: int, options: dict[str, Any]
+) -> str | None:
+    r"""The output line for input line ``number`` (raw bytes) of ``ask --jsonl``.
+
+    None for a blank line; otherwise one line of JSON, valid UTF-8, whatever ``raw`` holds:
+    invalid UTF-8 and lone surrogates (``"\ud800"``) become U+FFFD, and input that is
+    not a question (bad JSON, a JSON value that is not an object, nesting too deep) gets
+    ``reason: "invalid_input"`` with the error, also said on stderr with the line number.
+    """
+    text = sanitize_unicode(raw.decode("utf-8", "replace")).strip()
+    if not text:
+        return None
+    question_id: Any = number
+    question: str | None = text
+    error: str | None = None
+    if text.startswith(("{", "[")):
+        question_id, question, error = _question_record(text, number)
+    if question is None:
+        print(f"stdin line {number}: {error}", file=sys.stderr)
+        result = {"id": question_id, "question": None, "answer": None, "alternatives": [],
+                  "query_terms": [], "reason": "invalid_input", "error": error}
+    else:
+        try:
+            result = answer_to_json(await service.answer(question, **options), question_id)
+        except TimeoutError:
+            result = {"id": question_id, "question": question, "answer": None,
+                      "alternatives": [], "query_terms": [], "reason": "timeout"}
+    line = sanitize_unicode(json.dumps(_finite(result), ensure_ascii=False))
+    # U+2028/U+2029 are line breaks to many readers (str.splitlines): keep them escaped
+    return line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _finite(result: dict[str, Any]) -> dict[str, Any]:
@@ -278,12 +296,16 @@ def _question_record(text: str, number: int) -> tuple[Any, str | None, str | Non
         record = json.loads(text)
     except json.JSONDecodeError as error:
         return number, None, f"invalid JSON ({error.msg} at column {error.colno})"
+    except RecursionError:
+        return number, None, "invalid JSON (nested too deeply)"
     if not isinstance(record, dict):
         return number, None, "want a JSON object with a string 'question' field"
     question_id = record.get("id", number)
+    if not isinstance(question_id, str | int | float | None) or isinstance(question_id, bool):
+        question_id = json.dumps(question_id)[:200]
     if not isinstance(record.get("question"), str):
         return question_id, None, "field 'question' is missing or not a string"
-    return question_id, record["question"], None
+    return question_id, sanitize_unicode(record["question"]), None
 
 
 async def _articles(args: argparse.Namespace, settings: Settings) -> int:

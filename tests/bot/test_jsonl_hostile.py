@@ -51,7 +51,7 @@ def test_every_hostile_line_gets_one_valid_utf8_json_line(db_path: Path,
     lines = text.splitlines()  # also splits at U+2028 / U+2029, which must stay escaped
     assert len(lines) == len(HOSTILE) + 1
     replies = [json.loads(line) for line in lines]
-    assert all(KEYS <= reply.keys() for reply in replies)
+    assert all(reply.keys() >= KEYS for reply in replies)
     assert replies[0]["question"] == "\ufffd harbour bridge"
     assert [r["reason"] for r in replies[2:4]] == ["invalid_input", "invalid_input"]
     assert replies[3]["error"] == "invalid JSON (nested too deeply)"
@@ -91,4 +91,4 @@ def test_fuzzed_lines_give_one_json_line_or_nothing_for_blank(raw: bytes, tmp_pa
     assert line is not None
     assert "\n" not in line
     line.encode("utf-8")  # strict
-    assert KEYS <= json.loads(line).keys()
+    assert json.loads(line).keys() >= KEYS

@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.console import console_command
 from bot.database import check_database
 from bot.formatting import answer_to_json
-from bot.service import AnswerService, IngestReport
+from bot.service import AnswerService, IngestInterruptedError, IngestReport
 from bot.terminal import print_answer
 from corpus.inventory import count_records
 from corpus.readers.repair import sanitize_unicode
@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "(.txt .md .json .jsonl .html .xml/.rss/.atom feeds).")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--guild", help="store for one Discord guild only (default: shared)")
+    ingest.add_argument("--follow-links", action="store_true",
+                        help="in folders, also read files whose symbolic links lead outside "
+                        "the folder (not followed by default)")
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question",
                               description="Print the best passage and its source.")
@@ -198,8 +201,17 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                    disable=None, mininterval=0.5, dynamic_ncols=True)
         try:
             report = await service.ingest(
-                args.paths, scope=args.guild or "shared", progress=bar.update
+                args.paths, scope=args.guild or "shared", progress=bar.update,
+                follow_links=args.follow_links,
             )
+        except IngestInterruptedError as stopped:
+            bar.close()
+            _print_report(stopped.report, time.perf_counter() - started)
+            print(f"newsdesk: stopped at {stopped.origin}: {stopped.reason}. The "
+                  f"{stopped.report.stored} articles stored before it are kept and nothing "
+                  "partial was stored; free some space and run the same command again "
+                  "(what is stored is not added twice).", file=sys.stderr)
+            return EXIT_FAILED
         finally:
             bar.close()
     _print_report(report, time.perf_counter() - started)

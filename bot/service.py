@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -122,6 +123,20 @@ def _cut_reason(body: str, kept: str, max_bytes: int) -> str:
     return (f"article text is {len(body.encode('utf-8', 'surrogatepass')):,} bytes, over the "
             f"{max_bytes:,}-byte limit (NEWSDESK_MAX_ARTICLE_BYTES): kept the first "
             f"{len(kept.encode('utf-8', 'surrogatepass')):,} bytes, up to a sentence end")
+
+
+class IngestInterruptedError(Exception):
+    """The store refused a write part-way through an ingest (a full disk, say).
+
+    ``report`` says what was stored before; the article being written (``origin``) was
+    rolled back whole, so nothing partial is stored.
+    """
+
+    def __init__(self, report: IngestReport, origin: str, error: BaseException) -> None:
+        super().__init__(f"could not store {origin}: {error}")
+        self.report = report
+        self.origin = origin
+        self.reason = str(error)
 
 
 class AnswerService:
@@ -285,16 +300,21 @@ class AnswerService:
         scope: str = SHARED_SCOPE,
         progress: Callable[[int], None] | None = None,
         reindex: bool = True,
+        follow_links: bool = False,
     ) -> IngestReport:
         """Read, split and store every article under ``paths``; then refresh the index.
 
         Unreadable records become `Skip` entries in the report (with file and line); what
-        was stored before is never lost. Raises FileNotFoundError for a missing path.
+        was stored before is never lost. Links leading out of a folder are followed only
+        with ``follow_links``. Raises FileNotFoundError for a missing path, and
+        `IngestInterruptedError` (with the report so far) when the store refuses a write, e.g.
+        on a full disk.
         """
         report = IngestReport()
         started = time.perf_counter()
         for path in paths:
-            await self._consume(read_articles(path), scope, report, progress)
+            await self._consume(read_articles(path, follow_links=follow_links), scope, report,
+                                progress)
         report.seconds = time.perf_counter() - started
         if reindex and report.stored:
             await self.reindex()
@@ -335,7 +355,10 @@ class AnswerService:
                     continue
                 if note is not None:
                     report.truncated.append(note)
-                result = await self.store.upsert(item, sentences, scope=scope)
+                try:
+                    result = await self.store.upsert(item, sentences, scope=scope)
+                except sqlite3.OperationalError as error:
+                    raise IngestInterruptedError(report, item.origin, error) from error
                 self.index.note(result.status, result.article_id)
                 if result.status == "skipped":
                     report.duplicates += 1

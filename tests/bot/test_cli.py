@@ -285,3 +285,19 @@ def test_ask_piped_prints_plain_text_with_markdown_bold(db_path, tiny_corpus):
     result = newsdesk("ask", "When did the bridge reopen?", db=db_path)
     assert "\x1b" not in result.stdout
     assert "The harbour **bridge** **reopened** on Saturday" in result.stdout
+
+
+def test_ingest_does_not_follow_links_out_of_the_folder_unless_asked(db_path, tmp_path):
+    outside = tmp_path / "private.txt"
+    outside.write_text("Private notes\n\nThe safe combination is 1234.", encoding="utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "ferry.md").write_text("Ferry\n\nThe ferry resumed on Monday.", encoding="utf-8")
+    (folder / "notes.txt").symlink_to(outside)
+    result = newsdesk("ingest", str(folder), db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert "added 1," in result.stdout
+    assert (f"skipped {folder / 'notes.txt'}: symbolic link leads outside the folder"
+            in result.stdout)
+    followed = newsdesk("ingest", "--follow-links", str(folder), db=db_path)
+    assert "added 1, updated 0, already stored 1" in followed.stdout

@@ -400,6 +400,26 @@ def test_punkt_in_pieces_gives_the_same_sentences_as_whole_lines(
     ] * 40
 
 
+def test_long_line_of_quotes_lists_bullets_and_addresses_splits_completely() -> None:
+    unit = (
+        "Le maire a parlé. « Les travaux », dit-il. »Az új híd.« Der 1. FC Köln spielt am 3. "
+        "Mai. Parts: 1. A bridge, 2. A ferry. • Schools close ▪ See www.example.gov/a?(b). "
+    )
+    copies = 500_000 // len(unit)
+    result = split_sentences(unit * copies)
+    assert len(result) == 7 * copies
+    assert result[:7] == [
+        "Le maire a parlé.",
+        "« Les travaux », dit-il.",
+        "»Az új híd.«",
+        "Der 1. FC Köln spielt am 3. Mai.",
+        "Parts: 1. A bridge, 2. A ferry.",
+        "Schools close",
+        "See www.example.gov/a?(b).",
+    ]
+    assert result[-7:] == result[:7]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -409,6 +429,7 @@ def test_punkt_in_pieces_gives_the_same_sentences_as_whole_lines(
         "?!" * 150_000,
         "“Why?” " + "Smith " * 50_000 + "said.",
         "lundi. « " * 50_000 + "Les",
+        "Parts: " + "1. A, " * 50_000 + "2. B.",
         "See https://x.org/" + "a?(b" * 50_000 + ". Then",
     ],
 )
@@ -701,6 +722,40 @@ def test_sent_12_enumeration_stays_whole_and_bullets_start_sentences() -> None:
         "Buses run every hour",
         "The market is cancelled",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The plan has three parts: 1. A new bridge, 2. A ferry link and 3. A bus lane. It "
+            "costs $2 billion.",
+            [
+                "The plan has three parts: 1. A new bridge, 2. A ferry link and 3. A bus lane.",
+                "It costs $2 billion.",
+            ],
+        ),
+        (
+            "Priorities: 1. Housing 2. Transport 3. Schools. The mayor agreed.",
+            ["Priorities: 1. Housing 2. Transport 3. Schools.", "The mayor agreed."],
+        ),
+        (
+            "1. Preheat the oven. 2. Mix the flour. The cake takes an hour.",
+            ["1. Preheat the oven.", "2. Mix the flour.", "The cake takes an hour."],
+        ),
+        (
+            "It was primes of the form n2 + 1. These are special. Most exceed 2. Legendre agreed.",
+            ["It was primes of the form n2 + 1.", "These are special.", "Most exceed 2.",
+             "Legendre agreed."],
+        ),
+        (
+            "The team finished 3. The coach resigned in 2013. Fans left.",
+            ["The team finished 3.", "The coach resigned in 2013.", "Fans left."],
+        ),
+    ],
+)
+def test_enumerations_split_only_where_a_sentence_ends(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
 
 
 @pytest.mark.parametrize(

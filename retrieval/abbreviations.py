@@ -185,6 +185,14 @@ def _is_name_suffix(line: str, start: int) -> bool:
     )
 
 
+def _is_abbreviation(word: str) -> bool:
+    """Return True if ``word`` (before a period) is a listed abbreviation or an initial."""
+    base = _ELISION.split(word)[-1]  # "23-Oct"
+    if base.lower() in abbreviations() or word.lower() in abbreviations():
+        return True
+    return bool(INITIALS.fullmatch(base) and base[:1].isupper())
+
+
 def _after_abbreviation(kind: str, word: str, first_upper: bool, headline: bool) -> bool:
     """Decide a break after an abbreviation of class ``kind`` followed by ``word``."""
     if kind in ("title", "inner") or not first_upper or headline:
@@ -209,7 +217,7 @@ def breaks_after_period(
     kind = abbreviations().get(key)
     if kind is None:  # "ex-Gen.", "L'Avv."
         base = _ELISION.split(prev)[-1]
-        kind = abbreviations().get(base.lower())
+        kind = abbreviations().get(base.lower()) if len(base) > 1 else None  # not "Jay-Z."
         prev = base if kind else prev
     if kind == "suffix" and prev == "Sr" and not _is_name_suffix(line, prev_start):
         kind = "title"  # "el Sr. López"
@@ -222,5 +230,5 @@ def breaks_after_period(
     if INITIALS.fullmatch(prev) and prev[0].isupper():
         return not headline and _is_opener(next_token, word)
     if prev.isdigit():
-        return breaks_after_number(line, prev_start, prev, word)
+        return breaks_after_number(line, prev_start, prev, word, _is_abbreviation)
     return True

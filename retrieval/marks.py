@@ -10,6 +10,7 @@ Helpers of `retrieval.sentences`, each reading a bounded neighbourhood of one pl
   opening-only mark goes back to the sentence it opens.
 - `glued_to_clause`: a quote closed by a comma ("“Why?”, he asked", "„Wann?“, fragte er")
   is never split from what follows.
+- `glued_openers`: a sentence end glued to « or „ and a capital ("sprach.„Wir") is a break.
 - `inside_address`: dots and question marks inside a URL or e-mail address never end a
   sentence (Punkt breaks at "?(" or ".(", which addresses hold).
 - `is_credit`: an agency credit in a dateline ("ALBANY, N.Y. (Reuters) — ...") follows an
@@ -26,8 +27,8 @@ from collections.abc import Iterator
 from retrieval.punctuation import BULLETS, END_CLOSERS, LEADING_QUOTES, LONE_OPENERS, OPENERS
 
 __all__ = [
-    "before_lone_opener", "bullet_items", "glued_to_clause", "inside_address", "is_credit",
-    "next_word",
+    "before_lone_opener", "bullet_items", "glued_openers", "glued_to_clause", "inside_address",
+    "is_credit", "next_word",
 ]
 
 _TOKEN = re.compile(r"\S+")
@@ -37,7 +38,12 @@ _BULLET = re.compile(rf"(?<!\w)[{BULLETS}]")
 _MAX_LONE_OPENERS = 2
 _CLAUSE_GLUE = ",;"
 # An agency credit in a dateline, then a dash or the glued first word: "(AP) —", "(CNN)The".
-_CREDIT = re.compile(r"\([^\W\d_][\w&'/.-]{0,30}\)(?:\s*+(?:--?|[\u2013\u2014])|(?=[^\W\d_]))")
+# "(Associated Press) —" has a space; "(CNN)The" no dash.
+_CREDIT = re.compile(
+    r"\([^\W\d_][\w&'/. -]{0,30}\)(?:\s*+(?:--?|[\u2013\u2014])|(?=[^\W\d_]))"
+)
+# A sentence end glued to a mark that only opens a quotation, then a capital: "sprach.„Wir".
+_GLUED_OPENER = re.compile(rf"(?<![.?!…])[.?!…]++(?=[{LONE_OPENERS}][^\W\d_])")
 # A web or e-mail address inside a token ("https://", "www.", "name@host.org").
 _ADDRESS = re.compile(r"://|\bwww\.|\w@\w")
 _ADDRESS_REACH = 256
@@ -114,6 +120,13 @@ def bullet_items(line: str) -> Iterator[tuple[int, int]]:
         yield begin, bullet.start()
         begin = bullet.end()
     yield begin, len(line)
+
+
+def glued_openers(line: str) -> Iterator[int]:
+    """Yield where a sentence ends glued to an opening quote and a capital ("sprach.„Wir")."""
+    for match in _GLUED_OPENER.finditer(line):
+        if line[match.end() + 1].isupper():
+            yield match.end()
 
 
 def is_credit(line: str, position: int) -> bool:

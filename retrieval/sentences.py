@@ -62,6 +62,7 @@ from retrieval.abbreviations import abbreviations, breaks_after_period, word_set
 from retrieval.marks import (
     before_lone_opener,
     bullet_items,
+    glued_openers,
     glued_to_clause,
     inside_address,
     is_credit,
@@ -256,6 +257,9 @@ def _line_spans(line: str) -> Iterator[tuple[int, int]]:
     for start, end, following in _cjk_breaks(line):
         covered.append((start, following))
         breaks.append((end, following))
+    for end in glued_openers(line):
+        covered.append((end - 1, end))
+        breaks.append((end, end))
     covered.sort()
     for end, start in _punkt_breaks(line, covered):
         if line[start : start + 1].islower() or glued_to_clause(line, end):

@@ -695,6 +695,14 @@ def test_sent_10_datelines_stay_with_their_first_sentence() -> None:
             ],
         ),
         (
+            "WASHINGTON, D.C. (Associated Press) — The Senate met. It adjourned.",
+            ["WASHINGTON, D.C. (Associated Press) — The Senate met.", "It adjourned."],
+        ),
+        (
+            "He moved to the U.S. (Later he returned.) The end.",
+            ["He moved to the U.S.", "(Later he returned.)", "The end."],
+        ),
+        (
             "MT. VERNON, Wash. (AP) -- A fire broke out. WASHINGTON, D.C. (CNN)The Senate met.",
             [
                 "MT. VERNON, Wash. (AP) -- A fire broke out.",
@@ -751,6 +759,45 @@ def test_sent_12_enumeration_stays_whole_and_bullets_start_sentences() -> None:
         (
             "The team finished 3. The coach resigned in 2013. Fans left.",
             ["The team finished 3.", "The coach resigned in 2013.", "Fans left."],
+        ),
+        (
+            "The winning numbers were: 13-36-45, Mega Ball: 14. The winner was unnamed. Also "
+            "injured were Kemery Ortega, 18, and Jessica Lopez, 16. Ten teens were charged.",
+            [
+                "The winning numbers were: 13-36-45, Mega Ball: 14.",
+                "The winner was unnamed.",
+                "Also injured were Kemery Ortega, 18, and Jessica Lopez, 16.",
+                "Ten teens were charged.",
+            ],
+        ),
+        (
+            "Practice starts on Aug. 1. Opening day will be Oct. 2. The season ends on Sept. "
+            "23-Oct. 1. Fans are ready.",
+            [
+                "Practice starts on Aug. 1.",
+                "Opening day will be Oct. 2.",
+                "The season ends on Sept. 23-Oct. 1.",
+                "Fans are ready.",
+            ],
+        ),
+        (
+            '"I am 25. I\'m playing against Hewitt." Nominees include Jay-Z. Soul singer Stevie '
+            "Wonder will attend.",
+            [
+                '"I am 25.',
+                'I\'m playing against Hewitt."',
+                "Nominees include Jay-Z.",
+                "Soul singer Stevie Wonder will attend.",
+            ],
+        ),
+        (
+            "World's best cabin staff: 1. Garuda Indonesia; 2. Cathay Pacific; 3. Singapore "
+            "Airlines. Results came on Tuesday.",
+            [
+                "World's best cabin staff: 1. Garuda Indonesia; 2. Cathay Pacific; 3. Singapore "
+                "Airlines.",
+                "Results came on Tuesday.",
+            ],
         ),
     ],
 )
@@ -869,6 +916,20 @@ def test_sent_14_opening_quote_belongs_to_the_sentence_it_opens(
             "jublade.",
             ["Sagan sade: ”Vi kommer.”", "Sedan gick han.", "Borgmästaren talade.",
              "”Bron byggs.”", "Alla jublade."],
+        ),
+        (
+            "Der Minister sprach.„Wir bauen.“ Le maire a parlé.«Les travaux commencent.» Bien.",
+            [
+                "Der Minister sprach.",
+                "„Wir bauen.“",
+                "Le maire a parlé.",
+                "«Les travaux commencent.»",
+                "Bien.",
+            ],
+        ),
+        (
+            "Er sagte: ›Nein.‹ Dann ging er. Powiedział: „Nie.” Potem wyszedł.",
+            ["Er sagte: ›Nein.‹", "Dann ging er.", "Powiedział: „Nie.”", "Potem wyszedł."],
         ),
         (
             "“Why?”, he asked. “No!”; she left.",

@@ -68,6 +68,7 @@ _NATION_NEXT = word_set(
     Development Environment Peacekeeping Climate Food Geological Forest Fish Park Open Olympic
     Olympics Soccer Chamber Steel Bank Bancorp Route Highway Interstate Mayor Council Police
     Metro United Gov Sen Rep Gen Lt Adm Chief Commissioner Patent Copyright Coastguard Navy
+    Code Codes
     """
 )
 _COMPANY_NEXT = word_set(

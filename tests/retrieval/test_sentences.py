@@ -89,6 +89,7 @@ def test_abbreviation_at_sentence_end_splits_before_capitalised_word(
         "Apple Inc. Chief Executive Tim Cook spoke to the U.S. FDA panel.",
         "Crowds gathered on Martin Luther King Jr. Day in the capital.",
         "The court ruled in Roe v. Wade, i.e. the 1973 case, e.g. in its summary.",
+        "Prosecutors cited 18 U.S. Code 1001 in the indictment.",
     ],
 )
 def test_abbreviation_inside_sentence_does_not_split(text: str) -> None:

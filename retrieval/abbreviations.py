@@ -19,7 +19,11 @@ a capitalised or numeric word (lower case never starts a sentence there). The an
   letter is not an initial ("plan b. The" splits) unless listed ("v.", "c.", "p.").
 - On a title-case line without final punctuation (a headline), abbreviations and initials
   never break ("U.S. Officials Say Talks Failed").
-- Any other word or number followed by ``.`` breaks.
+- "Sr." after a capitalised name is the suffix ("John Smith Sr."), otherwise the Spanish or
+  Portuguese title ("el Sr. López"); an elided or prefixed abbreviation is looked up without
+  its prefix ("L'Avv.", "ex-Gen.").
+- A number of up to three digits: `retrieval.numbering` decides (list numbers, German
+  ordinals).  Any other word or number followed by ``.`` breaks.
 
 Every test reads a bounded neighbourhood of the period (the word before it, and for "St."
 the word before that), so the cost per period does not grow with the line.
@@ -30,6 +34,8 @@ from __future__ import annotations
 import functools
 import re
 from importlib import resources
+
+from retrieval.numbering import breaks_after_number, previous_word
 
 __all__ = [
     "INITIALS", "SENTENCE_OPENERS", "abbreviations", "breaks_after_period", "word_set",
@@ -62,6 +68,7 @@ _NATION_NEXT = word_set(
     Development Environment Peacekeeping Climate Food Geological Forest Fish Park Open Olympic
     Olympics Soccer Chamber Steel Bank Bancorp Route Highway Interstate Mayor Council Police
     Metro United Gov Sen Rep Gen Lt Adm Chief Commissioner Patent Copyright Coastguard Navy
+    Code Codes
     """
 )
 _COMPANY_NEXT = word_set(
@@ -108,6 +115,11 @@ SENTENCE_OPENERS = word_set(
 )
 
 
+# Words before a Spanish or Portuguese title ("El Sr. López", "O Sr. Silva"), never a name.
+_ROMANCE_ARTICLES = word_set("el del al la lo los las o os a as do da dos das ao y e con")
+# Joins a prefix or an elided article to an abbreviation: "ex-Gen.", "L'Avv.", "dell'Ing.".
+_ELISION = re.compile("[-'\u2019]")
+
 INITIALS = re.compile(r"[^\W\d_](?:\.[^\W\d_])*")
 
 
@@ -152,15 +164,41 @@ def _is_street(line: str, start: int) -> bool:
     """Return True if the "St." starting at ``start`` follows a street name ("Main St.")."""
     if line[start : start + 2] != "St":
         return False
+<<<<<<< HEAD
     end = start
     while end > 0 and line[end - 1].isspace():  # not line[:start].rstrip(): that copies
         end -= 1
     previous = line[word_start(line, end) : end]
+=======
+    previous, _ = previous_word(line, start)
+>>>>>>> splitter
     return (
         bool(previous)
         and (previous[0].isupper() or previous[0].isdigit())
         and (previous[-1].isalnum())
     )
+
+
+def _is_name_suffix(line: str, start: int) -> bool:
+    """Return True if the "Sr." starting at ``start`` follows a name ("John Smith Sr.").
+
+    Otherwise it is the Spanish or Portuguese title ("el Sr. López", "O Sr. Silva").
+    """
+    previous, _ = previous_word(line, start)
+    return (
+        bool(previous)
+        and previous[0].isupper()
+        and previous[-1].isalnum()
+        and previous.lower() not in _ROMANCE_ARTICLES
+    )
+
+
+def _is_abbreviation(word: str) -> bool:
+    """Return True if ``word`` (before a period) is a listed abbreviation or an initial."""
+    base = _ELISION.split(word)[-1]  # "23-Oct"
+    if base.lower() in abbreviations() or word.lower() in abbreviations():
+        return True
+    return bool(INITIALS.fullmatch(base) and base[:1].isupper())
 
 
 def _after_abbreviation(kind: str, word: str, first_upper: bool, headline: bool) -> bool:
@@ -184,7 +222,13 @@ def breaks_after_period(
     if len(prev) == 1 and prev.isupper():  # an initial, even where "c." or "p." is listed
         return not headline and _is_opener(next_token, word)
     key = prev.lower()
-    kind = abbreviations().get(key) or abbreviations().get(key.rsplit("-", 1)[-1])
+    kind = abbreviations().get(key)
+    if kind is None:  # "ex-Gen.", "L'Avv."
+        base = _ELISION.split(prev)[-1]
+        kind = abbreviations().get(base.lower()) if len(base) > 1 else None  # not "Jay-Z."
+        prev = base if kind else prev
+    if kind == "suffix" and prev == "Sr" and not _is_name_suffix(line, prev_start):
+        kind = "title"  # "el Sr. López"
     if kind == "title" and not prev[0].isupper():
         kind = "end"  # "the sales rep." is not the title "Rep."
     if kind == "title" and _is_street(line, prev_start):
@@ -193,4 +237,6 @@ def breaks_after_period(
         return _after_abbreviation(kind, word, first_upper, headline)
     if INITIALS.fullmatch(prev) and prev[0].isupper():
         return not headline and _is_opener(next_token, word)
+    if prev.isdigit():
+        return breaks_after_number(line, prev_start, prev, word, _is_abbreviation)
     return True

@@ -6,18 +6,22 @@ Nothing here downloads or reads ``nltk_data``: the Punkt model is built in code 
 How a line is split
 -------------------
 1. Every line is split on its own: a line break always ends a sentence (headlines, bylines,
-   datelines and list items are never merged into body text).
+   datelines and list items are never merged into body text).  A bullet glyph (• ‣ ◦ ▪ ▫ ●)
+   inside a line ends an item the same way and belongs to no sentence.
 2. Punkt proposes sentence breaks.  Its language variables are extended so that curly quotes
    and guillemets count as closing punctuation (nltk/nltk#1903), whatever the NLTK version.
 3. Every place where ``.``, ``?``, ``!``, ``...`` or ``…`` (plus closing quotes/brackets) is
    followed by whitespace is then decided by the rules below, overriding Punkt there.  Punkt's
    other breaks (no whitespace after, e.g. ``end.”Next``) are kept unless a lower-case word
-   follows.
+   or a comma follows ("“Why?”, he asked") or they lie inside a web or e-mail address.
+   Closing quotes include the German “ and the reversed « ("neu.“ Die", "kész.« A").
 
 Rules at such a place, with *next* the following word without opening quotes/brackets:
 
 - *next* starts lower case or with a dash/punctuation: no break ("in a word... unexpected",
-  "“Why?” he asked").  Opening quotes/brackets and Spanish ``¿``/``¡`` are skipped first.
+  "“Why?” he asked").  Opening quotes/brackets and Spanish ``¿``/``¡`` are skipped first,
+  as are a lone « or „ and any quote glued to the word ("lundi. « Les", "beszélt. »Az";
+  `retrieval.marks`).
 - ``?``/``!`` + closing quote + a speech tag that ends its clause: no break ("“Is it safe?”
   Transport Secretary Louise Haigh said."; `retrieval.speech_tags`).  Otherwise ``?``/``!``
   break.
@@ -27,7 +31,11 @@ Rules at such a place, with *next* the following word without opening quotes/bra
   and the next word decide (`retrieval.abbreviations`: "Gen. A. B. Carter", "the U.S.
   Senate" stay whole, "in the U.S. The talks" splits); on a title-case line without final
   punctuation (a headline) they never break.
-- Any other word or number followed by ``.`` breaks (decimals such as 3.5 never qualify).
+- A dateline's agency credit after an abbreviation never breaks ("ALBANY, N.Y. (Reuters) —").
+- List numbers and German ordinals never break ("parts: 1. A bridge, 2. A ferry", "am 3.
+  Mai", "1. FC Köln"; `retrieval.numbering`).
+- Any other word or number followed by ``.`` breaks (decimals such as 3.5 never qualify, nor
+  do the dots inside an address such as www.example.gov, which has no space after them).
 - The CJK full stop ``。`` and the full-width ``!`` and ``?`` (U+FF01, U+FF1F; also U+FF61)
   end a sentence with or without a following space, with their closing quotes/brackets.
   Directly followed by text after a closing quote they do not (a Chinese "“Why?” he asked"):
@@ -51,7 +59,22 @@ from collections.abc import Iterator
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 
 from retrieval.abbreviations import abbreviations, breaks_after_period, word_set, word_start
-from retrieval.punctuation import CLOSERS, OPENERS, QUOTES, TRAILING
+from retrieval.marks import (
+    before_lone_opener,
+    bullet_items,
+    glued_openers,
+    glued_to_clause,
+    inside_address,
+    is_credit,
+    next_word,
+)
+from retrieval.punctuation import (
+    CLOSERS,
+    END_CLOSERS,
+    OPENERS,
+    QUOTES,
+    TRAILING,
+)
 from retrieval.speech_tags import is_speech_tag
 from retrieval.types import Sentence
 
@@ -66,7 +89,7 @@ _MINOR_WORDS = word_set(
 # the look-behind (a match starts only at the first mark of a run) keep long runs of dots or
 # closers linear.
 _CANDIDATE = re.compile(
-    rf"(?<![.?!…])(?P<term>[.?!…]++)(?P<close>[{re.escape(CLOSERS)}]*+)(?P<ws>\s++)(?=\S)"
+    rf"(?<![.?!…])(?P<term>[.?!…]++)(?P<close>[{re.escape(END_CLOSERS)}]*+)(?P<ws>\s++)(?=\S)"
 )
 # A CJK sentence end; no space is needed after it.
 _CJK_STOPS = "\u3002\uff01\uff1f\uff61"  # 。 and full-width ! ? and half-width 。
@@ -150,7 +173,12 @@ def _punkt_breaks(line: str, covered: list[tuple[int, int]]) -> list[tuple[int, 
         breaks.extend(
             (offset + spans[i][1], offset + spans[i + 1][0]) for i in range(len(spans) - 1)
         )
-    return [(end, start) for end, start in breaks if not _covers(covered, starts, end)]
+    realigned = (before_lone_opener(line, end, start) for end, start in breaks)
+    return [
+        (end, start)
+        for end, start in realigned
+        if not _covers(covered, starts, end) and not inside_address(line, end)
+    ]
 
 
 def _is_headline(line: str) -> bool:
@@ -167,8 +195,7 @@ def _is_headline(line: str) -> bool:
 def _is_break(line: str, match: re.Match[str], headline: bool) -> bool:
     """Decide whether the candidate ``match`` in ``line`` ends a sentence."""
     term, closers = match["term"], match["close"]
-    token = _TOKEN.match(line, match.end())
-    next_token = token.group().lstrip(OPENERS) if token else ""
+    next_token = next_word(line, match.end())
     if not next_token:
         return True
     first = next_token[0]
@@ -185,6 +212,8 @@ def _is_break(line: str, match: re.Match[str], headline: bool) -> bool:
         return first_upper  # a spaced ellipsis ". . ."
     if quoted and first_upper:
         return True
+    if is_credit(line, match.end()):
+        return False  # a dateline: "ALBANY, N.Y. (Reuters) — Lawmakers ..."
     word = next_token.rstrip(TRAILING)
     return breaks_after_period(line, match.start() - len(prev), prev, next_token, word,
                                first_upper=first_upper, headline=headline)
@@ -228,12 +257,16 @@ def _line_spans(line: str) -> Iterator[tuple[int, int]]:
     for start, end, following in _cjk_breaks(line):
         covered.append((start, following))
         breaks.append((end, following))
+    for end in glued_openers(line):
+        covered.append((end - 1, end))
+        breaks.append((end, end))
     covered.sort()
     for end, start in _punkt_breaks(line, covered):
-        if not line[start : start + 1].islower():
-            while end < len(line) and line[end] in CLOSERS:  # 'left.”Next': keep the quote
-                end += 1
-            breaks.append((end, max(start, end)))
+        if line[start : start + 1].islower() or glued_to_clause(line, end):
+            continue
+        while end < len(line) and line[end] in CLOSERS:  # 'left.”Next': keep the quote
+            end += 1
+        breaks.append((end, max(start, end)))
     breaks.sort()
     begin = 0
     for end, nxt in [*breaks, (len(line), len(line))]:
@@ -256,8 +289,10 @@ def _spans(text: str) -> Iterator[tuple[int, int, int]]:
         if paragraph < 0 or len(_LINE_BREAK.findall(gap)) >= 2 or "\u2029" in gap:
             paragraph += 1
         previous_end = line.end()
-        for start, end in _line_spans(line.group()):
-            yield paragraph, line.start() + start, line.start() + end
+        for part_start, part_end in bullet_items(line.group()):
+            part = line.group()[part_start:part_end]
+            for start, end in _line_spans(part):
+                yield paragraph, line.start() + part_start + start, line.start() + part_start + end
 
 
 def split_sentences(text: str) -> list[str]:
@@ -272,7 +307,8 @@ def split_sentences(text: str) -> list[str]:
     -------
     list[str]
         Sentences in order, whitespace-stripped, never empty strings.  Concatenated they
-        contain every non-whitespace character of ``text`` exactly once.
+        contain every non-whitespace character of ``text`` exactly once, except bullet
+        glyphs that start an item inside a line.
 
     Notes
     -----

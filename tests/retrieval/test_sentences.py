@@ -1,4 +1,4 @@
-"""Sentence splitting: cases SENT-01/03/05/06/08 and more inputs of the same kinds."""
+"""Sentence splitting: cases SENT-01/03/05/06/08/09/10/12/14 and more inputs of the same kinds."""
 
 # Typographic quotes, dashes and full-width letters are the test inputs
 
@@ -89,6 +89,7 @@ def test_abbreviation_at_sentence_end_splits_before_capitalised_word(
         "Apple Inc. Chief Executive Tim Cook spoke to the U.S. FDA panel.",
         "Crowds gathered on Martin Luther King Jr. Day in the capital.",
         "The court ruled in Roe v. Wade, i.e. the 1973 case, e.g. in its summary.",
+        "Prosecutors cited 18 U.S. Code 1001 in the indictment.",
     ],
 )
 def test_abbreviation_inside_sentence_does_not_split(text: str) -> None:
@@ -400,6 +401,26 @@ def test_punkt_in_pieces_gives_the_same_sentences_as_whole_lines(
     ] * 40
 
 
+def test_long_line_of_quotes_lists_bullets_and_addresses_splits_completely() -> None:
+    unit = (
+        "Le maire a parlé. « Les travaux », dit-il. »Az új híd.« Der 1. FC Köln spielt am 3. "
+        "Mai. Parts: 1. A bridge, 2. A ferry. • Schools close ▪ See www.example.gov/a?(b). "
+    )
+    copies = 500_000 // len(unit)
+    result = split_sentences(unit * copies)
+    assert len(result) == 7 * copies
+    assert result[:7] == [
+        "Le maire a parlé.",
+        "« Les travaux », dit-il.",
+        "»Az új híd.«",
+        "Der 1. FC Köln spielt am 3. Mai.",
+        "Parts: 1. A bridge, 2. A ferry.",
+        "Schools close",
+        "See www.example.gov/a?(b).",
+    ]
+    assert result[-7:] == result[:7]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -408,6 +429,9 @@ def test_punkt_in_pieces_gives_the_same_sentences_as_whole_lines(
         "End." + " " * 300_000 + "x",
         "?!" * 150_000,
         "“Why?” " + "Smith " * 50_000 + "said.",
+        "lundi. « " * 50_000 + "Les",
+        "Parts: " + "1. A, " * 50_000 + "2. B.",
+        "See https://x.org/" + "a?(b" * 50_000 + ". Then",
     ],
 )
 def test_degenerate_long_lines_keep_every_character(text: str) -> None:
@@ -557,6 +581,365 @@ def test_sentences_cover_every_character_once_in_order() -> None:
 def test_sentences_are_stripped_and_never_empty() -> None:
     result = split_sentences("  One.   Two!  \n\n  ?  \n Three ")
     assert result == ["One.", "Two!", "?", "Three"]
+
+
+# --- SENT-09: URLs, e-mail addresses, domains, version numbers -----------------------------
+
+
+def test_sent_09_addresses_stay_whole_and_a_final_domain_ends_its_sentence() -> None:
+    text = (
+        "Full details are posted at www.harbourtown.example.gov. Residents can email "
+        "floods@harbourtown.example.gov for help. The map at "
+        "https://maps.example.org/flood-zones/v2.1/index.html went live on Monday."
+    )
+    assert split_sentences(text) == [
+        "Full details are posted at www.harbourtown.example.gov.",
+        "Residents can email floods@harbourtown.example.gov for help.",
+        "The map at https://maps.example.org/flood-zones/v2.1/index.html went live on Monday.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Visit example.com. It has the details.",
+            ["Visit example.com.", "It has the details."],
+        ),
+        (
+            "See www.bbc.co.uk/news. The page updates hourly.",
+            ["See www.bbc.co.uk/news.", "The page updates hourly."],
+        ),
+        (
+            "Write to press@un.org. Spokesman Stéphane Dujarric declined to comment.",
+            ["Write to press@un.org.", "Spokesman Stéphane Dujarric declined to comment."],
+        ),
+        (
+            "Download version 3.11.2 from python.org today. It is free.",
+            ["Download version 3.11.2 from python.org today.", "It is free."],
+        ),
+        (
+            "The app v2.0 launched. Users cheered. Node.js 20.1 and ASP.NET 8.0.1 followed.",
+            [
+                "The app v2.0 launched.",
+                "Users cheered.",
+                "Node.js 20.1 and ASP.NET 8.0.1 followed.",
+            ],
+        ),
+        (
+            "Search https://example.com/find?q=(flood)&s='x' or https://example.com/a.(1) now. "
+            "It works.",
+            [
+                "Search https://example.com/find?q=(flood)&s='x' or https://example.com/a.(1) now.",
+                "It works.",
+            ],
+        ),
+        (
+            "The link is https://example.gov/flood-zones/inc. Residents should check it.",
+            ["The link is https://example.gov/flood-zones/inc.", "Residents should check it."],
+        ),
+        (
+            "Email info@city.example.org. The office opens at 9 a.m. on weekdays.",
+            ["Email info@city.example.org.", "The office opens at 9 a.m. on weekdays."],
+        ),
+    ],
+)
+def test_addresses_and_versions_never_split_inside(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+# --- SENT-10: agency datelines --------------------------------------------------------------
+
+
+def test_sent_10_datelines_stay_with_their_first_sentence() -> None:
+    text = (
+        "WASHINGTON, D.C. (AP) — The Senate passed the rail bill on Tuesday. It now goes to the "
+        "House.\nSALT LAKE CITY — A local firm won a contract to build aircraft parts. Work "
+        "starts in May."
+    )
+    assert split_sentences(text) == [
+        "WASHINGTON, D.C. (AP) — The Senate passed the rail bill on Tuesday.",
+        "It now goes to the House.",
+        "SALT LAKE CITY — A local firm won a contract to build aircraft parts.",
+        "Work starts in May.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "ALBANY, N.Y. (Reuters) - Lawmakers voted on Tuesday. It passed.",
+            ["ALBANY, N.Y. (Reuters) - Lawmakers voted on Tuesday.", "It passed."],
+        ),
+        (
+            "LITTLE ROCK, Ark. (AP) — A man was arrested. Police said so.",
+            ["LITTLE ROCK, Ark. (AP) — A man was arrested.", "Police said so."],
+        ),
+        (
+            "ST. LOUIS (AP) — The Cardinals won. Fans cheered.",
+            ["ST. LOUIS (AP) — The Cardinals won.", "Fans cheered."],
+        ),
+        (
+            "LONDON, Jan. 5 (Reuters) - Britain's economy grew. Analysts cheered.",
+            ["LONDON, Jan. 5 (Reuters) - Britain's economy grew.", "Analysts cheered."],
+        ),
+        (
+            "U.S. (Reuters) — The economy grew in the third quarter.",
+            ["U.S. (Reuters) — The economy grew in the third quarter."],
+        ),
+        (
+            "WASHINGTON, D.C. — The Senate passed the bill. ANNAPOLIS, Md. — The governor signed.",
+            [
+                "WASHINGTON, D.C. — The Senate passed the bill.",
+                "ANNAPOLIS, Md. — The governor signed.",
+            ],
+        ),
+        (
+            "WASHINGTON, D.C. (Associated Press) — The Senate met. It adjourned.",
+            ["WASHINGTON, D.C. (Associated Press) — The Senate met.", "It adjourned."],
+        ),
+        (
+            "He moved to the U.S. (Later he returned.) The end.",
+            ["He moved to the U.S.", "(Later he returned.)", "The end."],
+        ),
+        (
+            "MT. VERNON, Wash. (AP) -- A fire broke out. WASHINGTON, D.C. (CNN)The Senate met.",
+            [
+                "MT. VERNON, Wash. (AP) -- A fire broke out.",
+                "WASHINGTON, D.C. (CNN)The Senate met.",
+            ],
+        ),
+    ],
+)
+def test_datelines_never_become_fragments(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+# --- SENT-12: inline enumerations and bullets -----------------------------------------------
+
+
+def test_sent_12_enumeration_stays_whole_and_bullets_start_sentences() -> None:
+    text = (
+        "The plan has three parts: 1. a new bridge, 2. a ferry link and 3. a bus lane. Key "
+        "points: • Schools close at noon • Buses run every hour • The market is cancelled"
+    )
+    assert split_sentences(text) == [
+        "The plan has three parts: 1. a new bridge, 2. a ferry link and 3. a bus lane.",
+        "Key points:",
+        "Schools close at noon",
+        "Buses run every hour",
+        "The market is cancelled",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The plan has three parts: 1. A new bridge, 2. A ferry link and 3. A bus lane. It "
+            "costs $2 billion.",
+            [
+                "The plan has three parts: 1. A new bridge, 2. A ferry link and 3. A bus lane.",
+                "It costs $2 billion.",
+            ],
+        ),
+        (
+            "Priorities: 1. Housing 2. Transport 3. Schools. The mayor agreed.",
+            ["Priorities: 1. Housing 2. Transport 3. Schools.", "The mayor agreed."],
+        ),
+        (
+            "1. Preheat the oven. 2. Mix the flour. The cake takes an hour.",
+            ["1. Preheat the oven.", "2. Mix the flour.", "The cake takes an hour."],
+        ),
+        (
+            "It was primes of the form n2 + 1. These are special. Most exceed 2. Legendre agreed.",
+            ["It was primes of the form n2 + 1.", "These are special.", "Most exceed 2.",
+             "Legendre agreed."],
+        ),
+        (
+            "The team finished 3. The coach resigned in 2013. Fans left.",
+            ["The team finished 3.", "The coach resigned in 2013.", "Fans left."],
+        ),
+        (
+            "The winning numbers were: 13-36-45, Mega Ball: 14. The winner was unnamed. Also "
+            "injured were Kemery Ortega, 18, and Jessica Lopez, 16. Ten teens were charged.",
+            [
+                "The winning numbers were: 13-36-45, Mega Ball: 14.",
+                "The winner was unnamed.",
+                "Also injured were Kemery Ortega, 18, and Jessica Lopez, 16.",
+                "Ten teens were charged.",
+            ],
+        ),
+        (
+            "Practice starts on Aug. 1. Opening day will be Oct. 2. The season ends on Sept. "
+            "23-Oct. 1. Fans are ready.",
+            [
+                "Practice starts on Aug. 1.",
+                "Opening day will be Oct. 2.",
+                "The season ends on Sept. 23-Oct. 1.",
+                "Fans are ready.",
+            ],
+        ),
+        (
+            '"I am 25. I\'m playing against Hewitt." Nominees include Jay-Z. Soul singer Stevie '
+            "Wonder will attend.",
+            [
+                '"I am 25.',
+                'I\'m playing against Hewitt."',
+                "Nominees include Jay-Z.",
+                "Soul singer Stevie Wonder will attend.",
+            ],
+        ),
+        (
+            "World's best cabin staff: 1. Garuda Indonesia; 2. Cathay Pacific; 3. Singapore "
+            "Airlines. Results came on Tuesday.",
+            [
+                "World's best cabin staff: 1. Garuda Indonesia; 2. Cathay Pacific; 3. Singapore "
+                "Airlines.",
+                "Results came on Tuesday.",
+            ],
+        ),
+    ],
+)
+def test_enumerations_split_only_where_a_sentence_ends(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Closures:• Schools ▪ Libraries ◦ Pools ‣ Parks. Roads are open.",
+            ["Closures:", "Schools", "Libraries", "Pools", "Parks.", "Roads are open."],
+        ),
+        ("• First item\n• Second item ● Third item", ["First item", "Second item", "Third item"]),
+        ("Sports • Weather • Traffic", ["Sports", "Weather", "Traffic"]),
+        ("A bullet•inside a word is text.", ["A bullet•inside a word is text."]),
+    ],
+)
+def test_bullet_glyphs_start_items_and_belong_to_none(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_bullet_items_have_exact_offsets() -> None:
+    body = "Key points: • Schools close at noon •Buses run\n▪ Ferries sail"
+    sentences = segment(body)
+    assert [s.text for s in sentences] == [
+        "Key points:",
+        "Schools close at noon",
+        "Buses run",
+        "Ferries sail",
+    ]
+    assert all(body[s.start : s.end] == s.text for s in sentences)
+    assert {s.paragraph for s in sentences} == {0}
+
+
+# --- SENT-14: European quotation marks ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Le maire a parlé lundi. « Les travaux commencent en mai », a-t-il précisé. Les "
+            "habitants sont satisfaits.",
+            [
+                "Le maire a parlé lundi.",
+                "« Les travaux commencent en mai », a-t-il précisé.",
+                "Les habitants sont satisfaits.",
+            ],
+        ),
+        (
+            "A polgármester hétfőn beszélt. »Az új híd jövőre elkészül.« A munkák májusban "
+            "kezdődnek.",
+            [
+                "A polgármester hétfőn beszélt.",
+                "»Az új híd jövőre elkészül.«",
+                "A munkák májusban kezdődnek.",
+            ],
+        ),
+        (
+            "Der Minister sagte am Montag: „Wir bauen die Brücke neu.“ Die Arbeiten beginnen im "
+            "Mai.",
+            [
+                "Der Minister sagte am Montag: „Wir bauen die Brücke neu.“",
+                "Die Arbeiten beginnen im Mai.",
+            ],
+        ),
+    ],
+    ids=["fr", "hu", "de"],
+)
+def test_sent_14_opening_quote_belongs_to_the_sentence_it_opens(
+    text: str, expected: list[str]
+) -> None:
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Le maire a parlé lundi.\u00a0«\u00a0Les travaux commencent\u00a0», a-t-il dit. "
+            "Les habitants sont satisfaits.",
+            [
+                "Le maire a parlé lundi.",
+                "«\u00a0Les travaux commencent\u00a0», a-t-il dit.",
+                "Les habitants sont satisfaits.",
+            ],
+        ),
+        (
+            "Le maire a parlé lundi. \u00ab\u202fLes travaux commencent.\u202f\u00bb Les "
+            "habitants sont satisfaits.",
+            [
+                "Le maire a parlé lundi.",
+                "\u00ab\u202fLes travaux commencent.\u202f\u00bb",
+                "Les habitants sont satisfaits.",
+            ],
+        ),
+        (
+            "« Vraiment ? » Le maire a souri. « Non ! » a-t-il répondu.",
+            ["« Vraiment ? »", "Le maire a souri.", "« Non ! » a-t-il répondu."],
+        ),
+        (
+            "Er sagte: »Wir kommen.« Dann ging er. »Morgen?« fragte sie. »Jetzt!«, rief er.",
+            ["Er sagte: »Wir kommen.«", "Dann ging er.", "»Morgen?« fragte sie.",
+             "»Jetzt!«, rief er."],
+        ),
+        (
+            "Er fragte: „Wann?“ Dann ging er. „Ja!“, rief sie. Sie sagte: „Das ist ‚gut‘.“ Er "
+            "lachte.",
+            ["Er fragte: „Wann?“", "Dann ging er.", "„Ja!“, rief sie.",
+             "Sie sagte: „Das ist ‚gut‘.“", "Er lachte."],
+        ),
+        (
+            "Sagan sade: ”Vi kommer.” Sedan gick han. Borgmästaren talade. ”Bron byggs.” Alla "
+            "jublade.",
+            ["Sagan sade: ”Vi kommer.”", "Sedan gick han.", "Borgmästaren talade.",
+             "”Bron byggs.”", "Alla jublade."],
+        ),
+        (
+            "Der Minister sprach.„Wir bauen.“ Le maire a parlé.«Les travaux commencent.» Bien.",
+            [
+                "Der Minister sprach.",
+                "„Wir bauen.“",
+                "Le maire a parlé.",
+                "«Les travaux commencent.»",
+                "Bien.",
+            ],
+        ),
+        (
+            "Er sagte: ›Nein.‹ Dann ging er. Powiedział: „Nie.” Potem wyszedł.",
+            ["Er sagte: ›Nein.‹", "Dann ging er.", "Powiedział: „Nie.”", "Potem wyszedł."],
+        ),
+        (
+            "“Why?”, he asked. “No!”; she left.",
+            ["“Why?”, he asked.", "“No!”; she left."],
+        ),
+    ],
+)
+def test_european_quotation_marks(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
 
 
 # --- SENT-06: no nltk data, no download ----------------------------------------------------

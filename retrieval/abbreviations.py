@@ -164,14 +164,7 @@ def _is_street(line: str, start: int) -> bool:
     """Return True if the "St." starting at ``start`` follows a street name ("Main St.")."""
     if line[start : start + 2] != "St":
         return False
-<<<<<<< HEAD
-    end = start
-    while end > 0 and line[end - 1].isspace():  # not line[:start].rstrip(): that copies
-        end -= 1
-    previous = line[word_start(line, end) : end]
-=======
     previous, _ = previous_word(line, start)
->>>>>>> splitter
     return (
         bool(previous)
         and (previous[0].isupper() or previous[0].isdigit())

@@ -69,12 +69,19 @@ async def migrate(db: aiosqlite.Connection, path: str) -> None:
     Safe when several processes open a fresh database at once: a migration another process
     applied first is skipped. Raises sqlite3.DatabaseError for a schema newer than this code.
     """
-    current = await _user_version(db)
+    # the version and the tables are read in one snapshot: another process may finish
+    # migrating this (new) file between two separate reads, and its tables are ours
+    await db.execute("BEGIN")
+    try:
+        current = await _user_version(db)
+        foreign = current == 0 and await _foreign_tables(db)
+    finally:
+        await db.rollback()
     if current > SCHEMA_VERSION:
         raise sqlite3.DatabaseError(
             f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
         )
-    if current == 0 and await _foreign_tables(db):
+    if foreign:
         raise sqlite3.DatabaseError(FOREIGN_DATABASE)
     for number, script in _migrations():
         if number <= current:

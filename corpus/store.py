@@ -104,14 +104,21 @@ def database_kind(path: str | Path) -> DatabaseKind:
         return "missing"
     if file.is_file() and file.stat().st_size == 0:
         return "new"
-    try:
-        with contextlib.closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True,
-                                                timeout=BUSY_TIMEOUT_MS / 1000)) as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            tables = {row[0] for row in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%'")}
-    except sqlite3.DatabaseError:
+    uri = file.resolve().as_uri()
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: a read-only WAL folder
+        try:
+            with contextlib.closing(sqlite3.connect(uri + query, uri=True,
+                                                    timeout=BUSY_TIMEOUT_MS / 1000)) as db:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                tables = {row[0] for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    " AND name NOT LIKE 'sqlite_%'")}
+            break
+        except sqlite3.OperationalError:
+            continue
+        except sqlite3.DatabaseError:
+            return "not_sqlite"
+    else:
         return "not_sqlite"
     if version > 0 and "articles" in tables:
         return "newsdesk"

@@ -78,3 +78,22 @@ async def test_db_01_concurrent_answers_ingest_and_reader_no_lock(
     assert stats.questions == 20
     assert [a.sentence_count for a in stored] == [200]
     assert not [r for r in caplog.records if "database is locked" in r.getMessage()]
+
+
+def test_ingests_started_together_on_a_new_database_all_succeed_once(tmp_path: Path) -> None:
+    """Issue 9: several ``newsdesk ingest`` opening (and migrating) one new file at once."""
+    import os
+    import sqlite3
+    import subprocess
+
+    corpus = Path(__file__).resolve().parents[1] / "data"
+    env = {**os.environ, "HOME": str(tmp_path)}
+    for round_ in range(4):
+        db = tmp_path / f"new{round_}.db"
+        processes = [subprocess.Popen(
+            [sys.executable, "-m", "bot", "ingest", "--db", str(db), str(corpus)], env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        results = [(p.wait(120), *p.communicate()) for p in processes]
+        assert [code for code, _, _ in results] == [0, 0, 0, 0], [e for _, _, e in results]
+        with sqlite3.connect(db) as connection:
+            assert connection.execute("SELECT count(*) FROM articles").fetchone()[0] == 3

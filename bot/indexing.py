@@ -30,6 +30,7 @@ import numpy as np
 
 from bot.config import Settings
 from bot.index_build import build_segment, delta_segment
+from bot.memory import return_free_memory
 from bot.snapshot import Snapshot
 from corpus.backend import CorpusStore
 from corpus.models import StoredArticle
@@ -164,25 +165,28 @@ class IndexLifecycle:
                     new, gone = _difference(current, articles)
                     caught = await self._catch_up(current, new, gone, version)
                 if caught is None:
-                    self._swap(await self._build(articles, version))
+                    await self._swap(await self._build(articles, version))
                     return
             if caught is None:
                 # too much changed for an extra segment: rebuild now
-                self._swap(await self._build(await self.store.list_articles(), version))
+                await self._swap(await self._build(await self.store.list_articles(), version))
                 return
-            self._swap(caught)
+            await self._swap(caught, trim=False)
             if len(caught.index.segments) > 1 or caught.index.removed.any():
                 self._schedule_rebuild()
 
-    def _swap(self, snapshot: Snapshot) -> None:
+    async def _swap(self, snapshot: Snapshot, *, trim: bool = True) -> None:
         """Make ``snapshot`` the one questions use (one assignment; readers never lock).
 
         The objects built so far are then frozen out of the garbage collector's full passes
         (`gc.freeze`): they live as long as the index, and walking them on every full
-        collection would stall the event loop for tens of milliseconds.
+        collection would stall the event loop for tens of milliseconds. After a full build
+        (``trim``) the heap the build freed is given back to the OS, in a thread.
         """
         self._snapshot = snapshot
         gc.freeze()
+        if trim:
+            await asyncio.to_thread(return_free_memory)
 
     # -- saved index ------------------------------------------------------------------------
 
@@ -326,9 +330,9 @@ class IndexLifecycle:
                 caught = await self._catch_up(fresh, new, gone, latest)
                 self._changes = Changes()
                 if caught is None:
-                    self._swap(fresh)
+                    await self._swap(fresh)
                     self._rebuild_task = None
                     self._schedule_rebuild()
                     return
                 fresh = caught
-            self._swap(fresh)
+            await self._swap(fresh)

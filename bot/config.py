@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     index_workers: int = Field(
         2, ge=0, le=64, description="processes analysing text in a full build (0: none)"
     )
+    refresh_interval: float = Field(
+        1.0, ge=0, allow_inf_nan=False,
+        description="seconds between checks for articles other processes added or removed "
+        "(0: never check)",
+    )
     rebuild_delay: float = Field(
         5.0, ge=0, description="seconds after an incremental add before the full rebuild"
     )

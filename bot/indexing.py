@@ -20,6 +20,7 @@ import contextlib
 import gc
 import hashlib
 import logging
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ class IndexLifecycle:
         self._snapshot: Snapshot | None = None
         self._changes = Changes()
         self._rebuild_task: asyncio.Task[None] | None = None
+        self._watch_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -129,13 +131,36 @@ class IndexLifecycle:
         """Record one write this process made to the store (see `Changes.note`)."""
         self._changes.note(status, article_id)
 
+    def watch(self, interval: float) -> None:
+        """Every ``interval`` seconds, `refresh` if another process changed the store.
+
+        Another process: an ingest from the command line, a removal, a feed poller. The
+        check is one read of the corpus version; answers keep using the current snapshot
+        while a refresh runs. `close` stops it.
+        """
+        if self._watch_task is None and interval > 0:
+            self._watch_task = asyncio.create_task(self._watch(interval),
+                                                   name="newsdesk-index-watch")
+
+    async def _watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                current = self._snapshot
+                if current is None or await self.store.corpus_version() != current.version:
+                    await self.refresh()
+            except (OSError, sqlite3.Error) as error:  # a busy or vanished file: next time
+                log.warning("could not check the database for changes: %s", error)
+
     async def close(self) -> None:
-        """Cancel a pending background rebuild (the store is the caller's to close)."""
-        task, self._rebuild_task = self._rebuild_task, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        """Stop watching and cancel a pending rebuild (the store is the caller's to close)."""
+        for name in ("_watch_task", "_rebuild_task"):
+            task = getattr(self, name)
+            setattr(self, name, None)
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def refresh(self) -> None:
         """Bring the index up to date with the store and swap it in (all work off the loop).

@@ -156,7 +156,11 @@ class AnswerService:
 
     @classmethod
     async def open(cls, settings: Settings, *, load_sample: bool = True) -> AnswerService:
-        """Open the database, load the bundled sample into an empty one, build the index."""
+        """Open the database, load the bundled sample into an empty one, build the index.
+
+        The index then follows changes other processes make to the database, checked every
+        ``settings.refresh_interval`` seconds (see `IndexLifecycle.watch`).
+        """
         store = await ArticleStore.open(settings.db)
         service = cls(store, settings)
         try:
@@ -166,6 +170,8 @@ class AnswerService:
         except BaseException:
             await store.close()
             raise
+        if str(settings.db) != ":memory:":
+            service.index.watch(settings.refresh_interval)
         return service
 
     async def close(self) -> None:

@@ -1,5 +1,7 @@
 """IndexLifecycle on a real SQLite file: open, refresh, catch-up, saved index, close."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.indexing import Changes, IndexLifecycle
@@ -7,6 +9,7 @@ from corpus.models import Article
 from corpus.store import ArticleStore
 from retrieval.sentences import segment
 
+REPO = Path(__file__).resolve().parents[2]
 FERRY = "The zephyrine ferry was launched on Tuesday in Quillport. Crews cheered."
 BRIDGE = "The harbour bridge reopened on Monday after repairs. Traffic returned."
 
@@ -111,3 +114,40 @@ def test_changes_count_writes_and_forget_added_then_removed():
 
 def lifecycle_dir(settings):
     return settings.db.with_name(settings.db.name + ".index")
+
+
+async def test_a_service_sees_articles_another_process_adds_within_seconds(db_path):
+    """Issue 12's first bullet: `newsdesk ingest` beside a running bot (no restart)."""
+    import asyncio
+    import subprocess
+    import sys
+
+    from bot.config import Settings
+    from bot.service import AnswerService
+
+    article = db_path.parent / "new.md"
+    article.write_text("Zephyrine ferry launched\n\n" + FERRY, encoding="utf-8")
+    settings = Settings(db=db_path, refresh_interval=0.2)
+    async with await AnswerService.open(settings, load_sample=True) as service:
+        assert (await service.answer("When was the zephyrine ferry launched?")).best is None
+        ingest = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "ingest", "--db", str(db_path), str(article),
+            cwd=REPO, stdout=subprocess.DEVNULL)
+        assert await ingest.wait() == 0
+        found = None
+        for _ in range(50):  # up to 5 s
+            best = (await service.answer("When was the zephyrine ferry launched?")).best
+            if best is not None:
+                found = best.document.title
+                break
+            await asyncio.sleep(0.1)
+        assert found == "Zephyrine ferry launched"
+        async with ArticleStore(db_path) as other:
+            ids = [a.article_id for a in await other.list_articles()
+                   if a.title == "Zephyrine ferry launched"]
+            await other.remove_article(ids[0], scope="shared")
+        for _ in range(50):
+            if (await service.answer("When was the zephyrine ferry launched?")).best is None:
+                break
+            await asyncio.sleep(0.1)
+        assert (await service.answer("When was the zephyrine ferry launched?")).best is None

@@ -317,7 +317,12 @@ class IndexLifecycle:
         return await asyncio.to_thread(Snapshot.of, index, version)
 
     async def _build(self, articles: Sequence[StoredArticle], version: int) -> Snapshot:
-        """A full build from the stored sentences, saved for the next start."""
+        """A full build from the stored sentences, saved for the next start.
+
+        Once saved, the index is served from the saved files (memory-mapped, as at a start)
+        and the arrays just built are freed: a long-running bot then holds no more memory
+        after a re-index than a process started afresh on the same database.
+        """
         started = time.perf_counter()
         built = await build_segment(self.store, articles,
                                     FusedIndex.builder(self.params, self.fusion),
@@ -337,6 +342,9 @@ class IndexLifecycle:
                                         {"fingerprints": prints})
             except OSError as error:
                 log.warning("could not save the index to %s: %s", directory, error)
+            else:
+                mapped = await asyncio.to_thread(persist.load, directory, key)
+                built = mapped if mapped is not None else built
         return await asyncio.to_thread(Snapshot.of, FusedIndex([built], self.fusion), version)
 
     def _schedule_rebuild(self) -> None:

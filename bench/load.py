@@ -122,6 +122,7 @@ class Load:
         self.expired = 0
         self.errors = 0
         self.kinds: dict[str, int] = {}
+        self.failed: dict[str, int] = {}
         self.answers: list[tuple[dict[str, Any], int]] = []  # (message, asker)
         self.rss_peak = 0.0
 
@@ -184,6 +185,7 @@ class Load:
             at, record = await asyncio.wait_for(done, 30)
         except TimeoutError:
             self.errors += 1
+            self.failed[kind] = self.failed.get(kind, 0) + 1
             return
         first = self.timer.first.get(payload["token"], at) - sent
         self.first_ms.append(first * 1000)
@@ -192,6 +194,7 @@ class Load:
         content = str((record.message or {}).get("content") or "")
         if "went wrong" in content:
             self.errors += 1
+            self.failed[kind] = self.failed.get(kind, 0) + 1
         if kind == "ask" and record.reply and record.reply.get("components"):
             self.answers.append((record.reply, int(payload["member"]["user"]["id"])))
 
@@ -268,7 +271,9 @@ async def main_async(args: argparse.Namespace) -> int:
     print(f"{len(load.final_ms)} interactions answered of {args.interactions}, "
           f"{args.concurrency} in flight, {wall:.1f}s wall; mix: "
           + ", ".join(f"{k} {v}" for k, v in sorted(load.kinds.items())))
-    print(f"expired (first response > {DEADLINE:.0f} s): {load.expired}   errors: {load.errors}")
+    print(f"expired (first response > {DEADLINE:.0f} s): {load.expired}   errors: {load.errors}"
+          + (f" ({', '.join(f'{k} {v}' for k, v in sorted(load.failed.items()))})"
+             if load.failed else ""))
     print(_line("-> first response", load.first_ms))
     print(_line("-> final answer", load.final_ms))
     print(f"largest event-loop stall: {stalls[-1] if stalls else '?'} ms")

@@ -110,6 +110,7 @@ class _Snapshot:
     published: npt.NDArray[np.str_]
     version: int
     shared_only: bool
+    newest: str
 
     @classmethod
     def of(cls, index: FusedIndex, version: int) -> _Snapshot:
@@ -128,6 +129,7 @@ class _Snapshot:
             published=np.array([i.published or "" for i in infos], dtype=np.str_),
             version=version,
             shared_only=bool(np.all(scopes[live] == SHARED_SCOPE)),
+            newest=max((i.published or "" for i in infos), default=""),
         )
 
 
@@ -702,6 +704,7 @@ class AnswerService:
         source: str | None = None,
         since: date | None = None,
         window: int | None = None,
+        as_of: date | None = None,
     ) -> Answer:
         """Answer ``query`` from the documents visible in ``scopes``.
 
@@ -709,7 +712,8 @@ class AnswerService:
         dates excluded) filter the candidates before ranking. Returns an `Answer` whose
         ``reason`` is ``no_terms``, ``empty_corpus``, ``filtered_out`` (no article passes the
         filters) or ``no_match`` when it abstains. ``source`` matches any publisher containing
-        it (case-insensitive).
+        it (case-insensitive). ``as_of`` is the day the question is asked (default: today):
+        articles published after it are not used, and newer ones win near-ties.
         Raises TimeoutError after ``search_timeout`` seconds.
         """
         log.debug("question: %r", query)
@@ -717,7 +721,8 @@ class AnswerService:
         window = self.params.window if window is None else window
         async with self._search_slots, asyncio.timeout(self.settings.search_timeout):
             answer = await asyncio.to_thread(
-                self._answer_sync, query, top_k, tuple(scopes), source, since, window
+                self._answer_sync, query, top_k, tuple(scopes), source, since, window,
+                as_of or date.today(),
             )
         if not self.settings.question_log:
             return answer
@@ -733,6 +738,7 @@ class AnswerService:
         source: str | None,
         since: date | None,
         window: int,
+        as_of: date,
     ) -> Answer:
         query_terms = tuple(tokenize(query))
         if not query_terms:
@@ -740,13 +746,18 @@ class AnswerService:
         snapshot = self._snapshot
         if snapshot is None or snapshot.index.is_empty:
             return Answer(query, query_terms, (), reason="empty_corpus")
-        if snapshot.shared_only and SHARED_SCOPE in scopes and not source and since is None:
+        day = as_of.isoformat()
+        current = snapshot.newest[:10] <= day
+        if (snapshot.shared_only and SHARED_SCOPE in scopes and not source and since is None
+                and current):
             return self._ranked(snapshot, query, query_terms, None, top_k, window)
         mask = np.isin(snapshot.scopes, scopes)
         if source:
             mask &= np.char.find(snapshot.sources, source.casefold()) >= 0
         if since is not None:
             mask &= snapshot.published >= since.isoformat()
+        if not current:  # undated articles stay in
+            mask &= (np.char.str_len(snapshot.published) == 0) | (snapshot.published <= day)
         if not mask.any():
             return Answer(query, query_terms, (), reason="filtered_out")
         return self._ranked(snapshot, query, query_terms, mask, top_k, window)

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         0.45, ge=0, le=1,
         description="abstain when the best passage's article holds less of it",
     )
+    recency_weak: float = Field(
+        0.05, ge=0, description="recency prior strength for any question (newer wins ties)"
+    )
+    recency_strong: float = Field(
+        0.3, ge=0, description="recency prior strength when the question says now/latest/..."
+    )
     index_dir: Path | None = Field(
         None, description="where the index is saved (default: next to the database)"
     )

@@ -8,6 +8,7 @@ import contextlib
 import gc
 import hashlib
 import logging
+import math
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,9 +33,12 @@ from retrieval.answer import compose
 from retrieval.bm25 import SentenceHit
 from retrieval.fusion import FusedIndex, FusionParams
 from retrieval.postings import Analyzed, DocumentInfo, Segment, SegmentBuilder, analyze_texts
+from retrieval.query import QueryPlan, understand
+from retrieval.recency import apply_recency
 from retrieval.rerank import rerank
 from retrieval.sentences import segment
-from retrieval.tokenization import tokenize
+from retrieval.spelling import correct
+from retrieval.tokenization import tokenize, tokenize_with_spans
 from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence
 
 log = logging.getLogger(__name__)
@@ -46,6 +50,8 @@ _BUILD_ROWS = 50_000  # rows analysed at a time
 _PARALLEL_MIN = 100_000  # sentences from which a full build analyses in worker processes
 _DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
 _MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
+_RECENT_DEPTH = 60  # candidates ranked when the question asks for the current state
+_INFORMATIVE = 3  # a long message is judged by its asking sentence and this many rare terms
 
 
 @dataclass(slots=True)
@@ -140,8 +146,75 @@ def _confidence(
     index = snapshot.index
     text = " ".join(s.text for s in best.sentences)
     doc_index = int(np.flatnonzero(snapshot.doc_ids == best.document.doc_id)[-1])
-    return (index.coverage(query_terms, text=text),
-            index.coverage(query_terms, doc_index=doc_index))
+    known = _known_share(index, query_terms)
+    return (known * index.coverage(query_terms, text=text),
+            known * index.coverage(query_terms, doc_index=doc_index))
+
+
+def _known_share(index: FusedIndex, query_terms: Sequence[str]) -> float:
+    """Share of the question's weight held by terms the corpus has at all.
+
+    A query term found in no sentence (after typo correction) counts as evidence against
+    answering: it weighs as much as a term found in a single sentence, so "price of
+    bitcoin" cannot be answered from a passage about prices.
+    """
+    distinct = list(dict.fromkeys(query_terms))
+    weights = [index.idf(term) for term in distinct]
+    unknown = sum(1 for w in weights if w <= 0)
+    if not unknown:
+        return 1.0
+    rare = math.log1p((index.sentence_count - 0.5) / 1.5)
+    known = sum(weights)
+    return known / (known + unknown * rare) if known > 0 else 0.0
+
+
+def _names(text: str) -> set[str]:
+    """Terms of words written with a capital inside a sentence: names, kept from correction."""
+    names = set()
+    for term, start, _ in tokenize_with_spans(text):
+        before = text[:start].rstrip()
+        if text[start].isupper() and before and before[-1] not in ".!?\"'\u201c(":
+            names.add(term)
+    return names
+
+
+def _judged_terms(
+    index: FusedIndex, query_terms: tuple[str, ...], plan: QueryPlan
+) -> tuple[str, ...]:
+    """The terms a passage's match is judged by: all, or for a long message its focus.
+
+    A long message is judged by the terms of its asking sentence plus its `_INFORMATIVE`
+    most informative known terms (highest IDF); the rest of its story is only used to
+    rank.
+    """
+    if plan.focus is None:
+        return query_terms
+    focus = set(tokenize(plan.focus))
+    known = [t for t in dict.fromkeys(query_terms) if t not in focus and index.idf(t) > 0]
+    rarest = set(sorted(known, key=index.idf, reverse=True)[:_INFORMATIVE])
+    judged = tuple(t for t in dict.fromkeys(query_terms) if t in focus or t in rarest)
+    return judged or query_terms
+
+
+def _headlines(
+    snapshot: _Snapshot, query: str, mask: npt.NDArray[np.bool_] | None, top_k: int
+) -> Answer:
+    """The newest dated articles (as-of day and filters applied), their first sentence each."""
+    live = ~snapshot.index.removed & (np.char.str_len(snapshot.published) > 0)
+    if mask is not None:
+        live &= mask
+    positions = np.flatnonzero(live)
+    order = positions[np.argsort(snapshot.published[positions], kind="stable")[::-1]]
+    hits: list[ScoredPassage] = []
+    for position in order[: top_k * 4].tolist():
+        document = snapshot.by_position[position]
+        if not document.sentences or any(h.document.title == document.title for h in hits):
+            continue
+        first = document.sentences[0]
+        hits.append(ScoredPassage(document, first.position, (first,), 0.0, len(hits) + 1))
+        if len(hits) >= top_k:
+            break
+    return Answer(query, (), tuple(hits), reason="headlines" if hits else "no_match")
 
 
 @dataclass(slots=True)
@@ -740,27 +813,33 @@ class AnswerService:
         window: int,
         as_of: date,
     ) -> Answer:
-        query_terms = tuple(tokenize(query))
-        if not query_terms:
+        plan = understand(query)
+        if not plan.is_english:
+            return Answer(query, (), (), reason="not_english")
+        query_terms = tuple(tokenize(plan.text))
+        if not query_terms and not plan.headlines:
             return Answer(query, query_terms, (), reason="no_terms")
         snapshot = self._snapshot
         if snapshot is None or snapshot.index.is_empty:
             return Answer(query, query_terms, (), reason="empty_corpus")
         day = as_of.isoformat()
         current = snapshot.newest[:10] <= day
-        if (snapshot.shared_only and SHARED_SCOPE in scopes and not source and since is None
-                and current):
-            return self._ranked(snapshot, query, query_terms, None, top_k, window)
-        mask = np.isin(snapshot.scopes, scopes)
-        if source:
-            mask &= np.char.find(snapshot.sources, source.casefold()) >= 0
-        if since is not None:
-            mask &= snapshot.published >= since.isoformat()
-        if not current:  # undated articles stay in
-            mask &= (np.char.str_len(snapshot.published) == 0) | (snapshot.published <= day)
-        if not mask.any():
-            return Answer(query, query_terms, (), reason="filtered_out")
-        return self._ranked(snapshot, query, query_terms, mask, top_k, window)
+        mask: npt.NDArray[np.bool_] | None = None
+        if not (snapshot.shared_only and SHARED_SCOPE in scopes and not source
+                and since is None and current):
+            mask = np.isin(snapshot.scopes, scopes)
+            if source:
+                mask &= np.char.find(snapshot.sources, source.casefold()) >= 0
+            if since is not None:
+                mask &= snapshot.published >= since.isoformat()
+            if not current:  # undated articles stay in
+                mask &= (np.char.str_len(snapshot.published) == 0) | (snapshot.published <= day)
+            if not mask.any():
+                return Answer(query, query_terms, (), reason="filtered_out")
+        if plan.headlines:
+            return _headlines(snapshot, query, mask, top_k)
+        query_terms = tuple(correct(query_terms, snapshot.index.frequency, _names(plan.text)))
+        return self._ranked(snapshot, query, query_terms, mask, top_k, window, plan, as_of)
 
     def _ranked(
         self,
@@ -770,22 +849,30 @@ class AnswerService:
         mask: npt.NDArray[np.bool_] | None,
         top_k: int,
         window: int,
+        plan: QueryPlan | None = None,
+        as_of: date | None = None,
     ) -> Answer:
-        """Fused search, rerank, abstention and passage assembly for one query."""
+        """Fused search, rerank, recency prior, abstention and passage assembly."""
         settings = self.settings
         index = snapshot.index
+        plan = plan or QueryPlan(text=query)
         wanted = top_k * (2 * window + 1) + 8
-        hits = index.search(query_terms, max(wanted, settings.rerank_depth), doc_mask=mask)
+        depth = max(wanted, settings.rerank_depth, _RECENT_DEPTH if plan.recency else 0)
+        hits = index.search(query_terms, depth, doc_mask=mask)
 
         def text_of(hit: SentenceHit) -> str:
             return index.sentence_text(hit.sentence)
 
         hits = rerank(query, hits, text_of, boost=settings.answer_type_boost,
                       question_penalty=settings.question_penalty)
+        strength = settings.recency_strong if plan.recency else settings.recency_weak
+        hits = apply_recency(hits, lambda hit: snapshot.infos[hit.doc_index].published,
+                             as_of or date.today(), strength)
         answer = compose(query, query_terms, hits, snapshot.by_position, top_k=top_k,
                          window=window)
         if answer.best is not None and (settings.min_match > 0 or settings.min_article_match > 0):
-            passage, article = _confidence(snapshot, query_terms, answer.best)
+            judged = _judged_terms(index, query_terms, plan)
+            passage, article = _confidence(snapshot, judged, answer.best)
             if passage < settings.min_match or article < settings.min_article_match:
                 return Answer(query, query_terms, (), reason="no_match")
         return answer

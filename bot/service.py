@@ -33,6 +33,7 @@ from retrieval.answer import compose
 from retrieval.bm25 import SentenceHit
 from retrieval.fusion import FusedIndex, FusionParams
 from retrieval.postings import Analyzed, DocumentInfo, Segment, SegmentBuilder, analyze_texts
+from retrieval.prose import is_prose
 from retrieval.query import QueryPlan, understand
 from retrieval.recency import apply_recency
 from retrieval.rerank import rerank
@@ -811,8 +812,9 @@ class AnswerService:
         source: str | None,
         since: date | None,
         window: int,
-        as_of: date,
+        as_of: date | None = None,
     ) -> Answer:
+        as_of = as_of or date.today()
         plan = understand(query)
         if not plan.is_english:
             return Answer(query, (), (), reason="not_english")
@@ -868,8 +870,9 @@ class AnswerService:
         strength = settings.recency_strong if plan.recency else settings.recency_weak
         hits = apply_recency(hits, lambda hit: snapshot.infos[hit.doc_index].published,
                              as_of or date.today(), strength)
+        hits = [hit for hit in hits if is_prose(index.sentence_text(hit.sentence))]
         answer = compose(query, query_terms, hits, snapshot.by_position, top_k=top_k,
-                         window=window)
+                         window=window, weight=index.idf)
         if answer.best is not None and (settings.min_match > 0 or settings.min_article_match > 0):
             judged = _judged_terms(index, query_terms, plan)
             passage, article = _confidence(snapshot, judged, answer.best)

@@ -55,6 +55,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -418,6 +419,7 @@ class RealTimeQuestion:
     question: str
     answers: tuple[str, ...]
     gold_urls: frozenset[str]
+    as_of: date | None = None
 
 
 def load_realtimeqa(
@@ -451,23 +453,30 @@ def load_realtimeqa(
                     record["question_sentence"],
                     tuple(answer_variants(record["answer_text"])),
                     frozenset(urls[i] for i in record["gold_article_ids"]),
+                    _day(record["question_date"]),
                 ))
     tuning: list[RealTimeQuestion] = []
-    unanswerable: list[str] = []
+    unanswerable: list[RealTimeQuestion] = []
     with (folder / "questions.jsonl").open(encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
             day = record["question_date"]
             if not CORPUS_MONTHS[0] <= day <= CORPUS_MONTHS[1]:
-                unanswerable.append(record["question_sentence"])
+                unanswerable.append(RealTimeQuestion(record["question_sentence"], (),
+                                                     frozenset(), _day(day)))
             elif TUNING_WEEKS[0] <= day <= TUNING_WEEKS[1] and (
                 record["question_id"] not in gold_ids
             ):
                 answers = tuple(a for a in answer_variants(record["answer_text"]) if len(a) >= 3)
                 if any(a in everything for a in answers):
                     tuning.append(RealTimeQuestion(record["question_sentence"], answers,
-                                                   frozenset()))
+                                                   frozenset(), _day(day)))
     return gold, tuning, unanswerable
+
+
+def _day(text: str) -> date:
+    """A RealTime QA ``YYYY/MM/DD`` date."""
+    return date.fromisoformat(text.replace("/", "-"))
 
 
 def judge(answer: Answer, question: RealTimeQuestion, rank: int = 1) -> tuple[bool, bool]:
@@ -496,13 +505,15 @@ async def run_realtimeqa(args: argparse.Namespace) -> None:
             rows = []
             ranking = await AnswerService.open(without_abstention(settings), load_sample=False)
             try:
-                answers = [await ranking.answer(q.question, top_k=5) for q in gold]
+                answers = [await ranking.answer(q.question, top_k=5, as_of=q.as_of)
+                           for q in gold]
                 rows.append(["newsdesk (ranking, abstention off)",
                              *_realtime_row(answers, gold)])
-                tuned = [await ranking.answer(q.question, top_k=1) for q in tuning]
+                tuned = [await ranking.answer(q.question, top_k=1, as_of=q.as_of)
+                         for q in tuning]
             finally:
                 await ranking.close()
-            answers = [await service.answer(q.question, top_k=5) for q in gold]
+            answers = [await service.answer(q.question, top_k=5, as_of=q.as_of) for q in gold]
             rows.append(["newsdesk (defaults, abstains)", *_realtime_row(answers, gold)])
             if not args.no_baseline:
                 documents = service.documents
@@ -539,7 +550,8 @@ def _realtime_row(answers: Sequence[Answer], gold: Sequence[RealTimeQuestion]) -
 
 
 async def abstention(
-    settings: Settings, gold: Sequence[RealTimeQuestion], unanswerable: Sequence[str]
+    settings: Settings, gold: Sequence[RealTimeQuestion],
+    unanswerable: Sequence[RealTimeQuestion],
 ) -> None:
     """Print refusals of unanswerable questions vs answer@1 for a grid of thresholds."""
     print(f"\nabstention: {len(unanswerable)} questions.jsonl quiz questions dated outside "
@@ -549,8 +561,8 @@ async def abstention(
     chosen = (settings.min_match, settings.min_article_match)
     service = await AnswerService.open(without_abstention(settings), load_sample=False)
     try:
-        good = [await service.answer(q.question, top_k=1) for q in gold]
-        bad = [await service.answer(q, top_k=1) for q in unanswerable]
+        good = [await service.answer(q.question, top_k=1, as_of=q.as_of) for q in gold]
+        bad = [await service.answer(q.question, top_k=1, as_of=q.as_of) for q in unanswerable]
         good_match = np.array([service.confidence(a) for a in good]).reshape(-1, 2)
         bad_match = np.array([service.confidence(a) for a in bad]).reshape(-1, 2)
     finally:

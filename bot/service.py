@@ -34,7 +34,7 @@ from retrieval.bm25 import SentenceHit
 from retrieval.fusion import FusedIndex, FusionParams
 from retrieval.postings import Analyzed, DocumentInfo, Segment, SegmentBuilder, analyze_texts
 from retrieval.prose import is_prose
-from retrieval.query import QueryPlan, understand
+from retrieval.query import QueryPlan, detect_language, understand
 from retrieval.recency import apply_recency
 from retrieval.rerank import rerank
 from retrieval.sentences import segment
@@ -148,8 +148,27 @@ def _confidence(
     text = " ".join(s.text for s in best.sentences)
     doc_index = int(np.flatnonzero(snapshot.doc_ids == best.document.doc_id)[-1])
     known = _known_share(index, query_terms)
-    return (known * index.coverage(query_terms, text=text),
-            known * index.coverage(query_terms, doc_index=doc_index))
+    article = known * index.coverage(query_terms, doc_index=doc_index)
+    rarest = _rarest(index, query_terms)
+    if rarest is not None and (rarest == "" or index.coverage([rarest], doc_index=doc_index) == 0):
+        article = 0.0
+    return known * index.coverage(query_terms, text=text), article
+
+
+def _rarest(index: FusedIndex, query_terms: Sequence[str]) -> str | None:
+    """The question's most informative term ("" when a term is in no sentence at all).
+
+    An answer's article must hold it (see `_confidence`): a passage about "prices" does not
+    answer "price of dogecoin", nor one about Lisbon's football "sunset in Lisbon".  None
+    for a one-term question (nothing to compare).
+    """
+    distinct = list(dict.fromkeys(query_terms))
+    if len(distinct) < 2:
+        return None
+    weights = [index.idf(term) for term in distinct]
+    if min(weights) <= 0:
+        return ""
+    return distinct[max(range(len(distinct)), key=weights.__getitem__)]
 
 
 def _known_share(index: FusedIndex, query_terms: Sequence[str]) -> float:
@@ -816,8 +835,6 @@ class AnswerService:
     ) -> Answer:
         as_of = as_of or date.today()
         plan = understand(query)
-        if not plan.is_english:
-            return Answer(query, (), (), reason="not_english")
         query_terms = tuple(tokenize(plan.text))
         if not query_terms and not plan.headlines:
             return Answer(query, query_terms, (), reason="no_terms")
@@ -840,8 +857,34 @@ class AnswerService:
                 return Answer(query, query_terms, (), reason="filtered_out")
         if plan.headlines:
             return _headlines(snapshot, query, mask, top_k)
+        if not plan.is_english:
+            return self._in_language(snapshot, query, query_terms, mask, top_k, window, plan)
         query_terms = tuple(correct(query_terms, snapshot.index.frequency, _names(plan.text)))
         return self._ranked(snapshot, query, query_terms, mask, top_k, window, plan, as_of)
+
+    def _in_language(
+        self,
+        snapshot: _Snapshot,
+        query: str,
+        query_terms: tuple[str, ...],
+        mask: npt.NDArray[np.bool_] | None,
+        top_k: int,
+        window: int,
+        plan: QueryPlan,
+    ) -> Answer:
+        """A question not in English: answered only from a passage in its own language.
+
+        Articles in other languages are stored as they are, so a German question can be
+        answered from a German article; a passage in another language (matched on a name
+        or a stray word) is never shown: the reason is then ``not_english``.
+        """
+        if query_terms:
+            answer = self._ranked(snapshot, query, query_terms, mask, top_k, window, plan)
+            best = answer.best
+            if best is not None and detect_language(
+                    " ".join(s.text for s in best.sentences)) == plan.language:
+                return answer
+        return Answer(query, query_terms, (), reason="not_english")
 
     def _ranked(
         self,
@@ -891,7 +934,8 @@ class AnswerService:
         best = answer.best
         if snapshot is None or best is None or snapshot.index.is_empty:
             return 0.0, 0.0
-        return _confidence(snapshot, answer.query_terms, best)
+        judged = _judged_terms(snapshot.index, answer.query_terms, understand(answer.query))
+        return _confidence(snapshot, judged, best)
 
     def sources(self, scopes: Sequence[str]) -> list[str]:
         """Distinct publishers of the visible documents, most articles first."""

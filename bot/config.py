@@ -58,6 +58,13 @@ class Settings(BaseSettings):
         0.45, ge=0, le=1,
         description="abstain when the best passage's article holds less of it",
     )
+    unknown_term_weight: float = Field(
+        1.0, ge=0, description="weight of a question term no sentence holds, in rare-term IDFs"
+    )
+    rarest_missing: float = Field(
+        0.5, ge=0, le=1,
+        description="article match factor when it lacks the question's most informative term",
+    )
     recency_weak: float = Field(
         0.05, ge=0, description="recency prior strength for any question (newer wins ties)"
     )

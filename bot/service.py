@@ -8,7 +8,6 @@ import contextlib
 import gc
 import hashlib
 import logging
-import math
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,6 +30,7 @@ from corpus.store import SHARED_SCOPE, ArticleStore, SentenceRow
 from retrieval import persist
 from retrieval.answer import compose
 from retrieval.bm25 import SentenceHit
+from retrieval.confidence import Evidence, evidence
 from retrieval.fusion import FusedIndex, FusionParams
 from retrieval.postings import Analyzed, DocumentInfo, Segment, SegmentBuilder, analyze_texts
 from retrieval.prose import is_prose
@@ -38,7 +38,7 @@ from retrieval.query import QueryPlan, detect_language, understand
 from retrieval.recency import apply_recency
 from retrieval.rerank import rerank
 from retrieval.sentences import segment
-from retrieval.spelling import correct
+from retrieval.spelling import compound_terms, correct
 from retrieval.tokenization import tokenize, tokenize_with_spans
 from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence
 
@@ -52,7 +52,6 @@ _PARALLEL_MIN = 100_000  # sentences from which a full build analyses in worker 
 _DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
 _MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
 _RECENT_DEPTH = 60  # candidates ranked when the question asks for the current state
-_INFORMATIVE = 3  # a long message is judged by its asking sentence and this many rare terms
 
 
 @dataclass(slots=True)
@@ -140,52 +139,13 @@ class _Snapshot:
         )
 
 
-def _confidence(
-    snapshot: _Snapshot, query_terms: Sequence[str], best: ScoredPassage
-) -> tuple[float, float]:
-    """Passage and article match of ``best`` (see `AnswerService.confidence`)."""
-    index = snapshot.index
+def _evidence(
+    snapshot: _Snapshot, query_terms: Sequence[str], best: ScoredPassage, plan: QueryPlan
+) -> Evidence:
+    """The abstention evidence for ``best`` (see `retrieval.confidence`)."""
     text = " ".join(s.text for s in best.sentences)
     doc_index = int(np.flatnonzero(snapshot.doc_ids == best.document.doc_id)[-1])
-    known = _known_share(index, query_terms)
-    article = known * index.coverage(query_terms, doc_index=doc_index)
-    rarest = _rarest(index, query_terms)
-    if rarest is not None and (rarest == "" or index.coverage([rarest], doc_index=doc_index) == 0):
-        article = 0.0
-    return known * index.coverage(query_terms, text=text), article
-
-
-def _rarest(index: FusedIndex, query_terms: Sequence[str]) -> str | None:
-    """The question's most informative term ("" when a term is in no sentence at all).
-
-    An answer's article must hold it (see `_confidence`): a passage about "prices" does not
-    answer "price of dogecoin", nor one about Lisbon's football "sunset in Lisbon".  None
-    for a one-term question (nothing to compare).
-    """
-    distinct = list(dict.fromkeys(query_terms))
-    if len(distinct) < 2:
-        return None
-    weights = [index.idf(term) for term in distinct]
-    if min(weights) <= 0:
-        return ""
-    return distinct[max(range(len(distinct)), key=weights.__getitem__)]
-
-
-def _known_share(index: FusedIndex, query_terms: Sequence[str]) -> float:
-    """Share of the question's weight held by terms the corpus has at all.
-
-    A query term found in no sentence (after typo correction) counts as evidence against
-    answering: it weighs as much as a term found in a single sentence, so "price of
-    bitcoin" cannot be answered from a passage about prices.
-    """
-    distinct = list(dict.fromkeys(query_terms))
-    weights = [index.idf(term) for term in distinct]
-    unknown = sum(1 for w in weights if w <= 0)
-    if not unknown:
-        return 1.0
-    rare = math.log1p((index.sentence_count - 0.5) / 1.5)
-    known = sum(weights)
-    return known / (known + unknown * rare) if known > 0 else 0.0
+    return evidence(snapshot.index, query_terms, plan, text, doc_index)
 
 
 def _names(text: str) -> set[str]:
@@ -196,24 +156,6 @@ def _names(text: str) -> set[str]:
         if text[start].isupper() and before and before[-1] not in ".!?\"'\u201c(":
             names.add(term)
     return names
-
-
-def _judged_terms(
-    index: FusedIndex, query_terms: tuple[str, ...], plan: QueryPlan
-) -> tuple[str, ...]:
-    """The terms a passage's match is judged by: all, or for a long message its focus.
-
-    A long message is judged by the terms of its asking sentence plus its `_INFORMATIVE`
-    most informative known terms (highest IDF); the rest of its story is only used to
-    rank.
-    """
-    if plan.focus is None:
-        return query_terms
-    focus = set(tokenize(plan.focus))
-    known = [t for t in dict.fromkeys(query_terms) if t not in focus and index.idf(t) > 0]
-    rarest = set(sorted(known, key=index.idf, reverse=True)[:_INFORMATIVE])
-    judged = tuple(t for t in dict.fromkeys(query_terms) if t in focus or t in rarest)
-    return judged or query_terms
 
 
 def _headlines(
@@ -836,6 +778,8 @@ class AnswerService:
         as_of = as_of or date.today()
         plan = understand(query)
         query_terms = tuple(tokenize(plan.text))
+        if self._snapshot is not None and not self._snapshot.index.is_empty:
+            query_terms = tuple(compound_terms(plan.text, self._snapshot.index.frequency))
         if not query_terms and not plan.headlines:
             return Answer(query, query_terms, (), reason="no_terms")
         snapshot = self._snapshot
@@ -917,8 +861,8 @@ class AnswerService:
         answer = compose(query, query_terms, hits, snapshot.by_position, top_k=top_k,
                          window=window, weight=index.idf)
         if answer.best is not None and (settings.min_match > 0 or settings.min_article_match > 0):
-            judged = _judged_terms(index, query_terms, plan)
-            passage, article = _confidence(snapshot, judged, answer.best)
+            passage, article = _evidence(snapshot, query_terms, answer.best, plan).match(
+                settings.unknown_term_weight, settings.rarest_missing)
             if passage < settings.min_match or article < settings.min_article_match:
                 return Answer(query, query_terms, (), reason="no_match")
         return answer
@@ -934,8 +878,16 @@ class AnswerService:
         best = answer.best
         if snapshot is None or best is None or snapshot.index.is_empty:
             return 0.0, 0.0
-        judged = _judged_terms(snapshot.index, answer.query_terms, understand(answer.query))
-        return _confidence(snapshot, judged, best)
+        return self.evidence(answer).match(self.settings.unknown_term_weight,
+                                           self.settings.rarest_missing)
+
+    def evidence(self, answer: Answer) -> Evidence:
+        """The parts of `confidence` (for benchmarks that try other weights)."""
+        snapshot = self._snapshot
+        best = answer.best
+        if snapshot is None or best is None or snapshot.index.is_empty:
+            return Evidence(0.0, 0.0, 0.0, 0, 0.0, False)
+        return _evidence(snapshot, answer.query_terms, best, understand(answer.query))
 
     def sources(self, scopes: Sequence[str]) -> list[str]:
         """Distinct publishers of the visible documents, most articles first."""

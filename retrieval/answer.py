@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from retrieval.bm25 import SentenceHit
 from retrieval.fastterms import terms as analyze_terms
 from retrieval.prose import is_prose
+from retrieval.rerank import expected_answer_type, holds_answer_type
 from retrieval.tokenization import tokenize_with_spans
 from retrieval.types import Answer, Document, ScoredPassage, Sentence
 
@@ -117,11 +118,16 @@ def second_fragment(
     shown: Sequence[Sentence],
     query_terms: Sequence[str],
     weight: Callable[[str], float],
+    query: str = "",
 ) -> Sentence | None:
     """The sentence of ``document`` adding most query weight the ``shown`` ones lack.
 
-    None unless it adds at least `FRAGMENT_GAIN` of the question's weight.  Ties go to the
-    earlier sentence (news puts the facts first).
+    None unless it adds at least `FRAGMENT_GAIN` of the question's weight.  When the shown
+    sentences hold no entity of the kind the question asks for (a number for "how much",
+    a date for "when": `retrieval.rerank.expected_answer_type`), a sentence that holds
+    one and shares a query term counts its shared terms as gain instead (the figure asked
+    for is often a few sentences away).  Ties go to the earlier sentence (news puts the
+    facts first).
     """
     wanted = {term: weight(term) for term in dict.fromkeys(query_terms)}
     total = sum(wanted.values())
@@ -129,7 +135,11 @@ def second_fragment(
         return None
     have = {term for s in shown for term in analyze_terms(s.text)}
     missing = {term for term in wanted if term not in have and wanted[term] > 0}
-    if not missing:
+    answer_type = expected_answer_type(query) if query else None
+    if answer_type is not None and any(
+            holds_answer_type(s.text, answer_type, query) for s in shown):
+        answer_type = None
+    if not missing and answer_type is None:
         return None
     shown_positions = {s.position for s in shown}
     best: Sentence | None = None
@@ -137,7 +147,10 @@ def second_fragment(
     for sentence in document.sentences:
         if sentence.position in shown_positions:
             continue
-        gain = sum(wanted[t] for t in missing.intersection(analyze_terms(sentence.text)))
+        terms = set(analyze_terms(sentence.text))
+        gain = sum(wanted[t] for t in missing & terms)
+        if answer_type is not None and holds_answer_type(sentence.text, answer_type, query):
+            gain = max(gain, sum(wanted[t] for t in terms if t in wanted))
         if gain >= best_gain and (best is None or gain > best_gain) and is_prose(sentence.text):
             best, best_gain = sentence, gain
     return best
@@ -175,7 +188,7 @@ def compose(
         if not passages:
             window_sentences = _run_on(document, window_sentences)
             if weight is not None:
-                extra = second_fragment(document, window_sentences, query_terms, weight)
+                extra = second_fragment(document, window_sentences, query_terms, weight, query)
                 if extra is not None:
                     window_sentences = tuple(sorted((*window_sentences, extra),
                                                     key=lambda s: s.position))

@@ -101,6 +101,9 @@ cousin cousins coworker coworkers colleague colleagues friend friends buddy bff 
 brother sister mom mum dad mother father grandma grandpa granny grandmother grandfather
 uncle aunt auntie nephew niece roommate flatmate husband wife partner boyfriend girlfriend
 boss neighbor neighbour kids swears swear swore insists insisted insist keeps kept arguing
+say says saying go going back forth bit supposed stuff pretty sure wrong kind funny guy
+something like want question together trivia office ask asking asked know answer sad fan
+thing things whole lol promise weird random
 argued argue argument debating debate bet bugging confused curious wondering wonder remember
 remembered forgot forget recall guess trivia chat discord server group
 """)

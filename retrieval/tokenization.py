@@ -162,6 +162,8 @@ def _joined(text: str, left: re.Match[str], right: re.Match[str], acronyms: bool
     first, second = left.group(), right.group()
     if not (first.isalpha() and second.isalpha()) or left.lastgroup == "dotted":
         return None
+    if not (_analyze(first, False, acronyms) and _analyze(second, False, acronyms)):
+        return None  # "first-of-its-kind": no joins with stopwords
     terms = _analyze(first + second.lower() if first.isupper() else first + second, False,
                      acronyms)
     return terms[0] if len(terms) == 1 else None

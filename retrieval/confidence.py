@@ -1,0 +1,108 @@
+"""Whether a passage answers the question: the numbers the abstention thresholds compare.
+
+For the best passage newsdesk computes two shares of the question's weight (each query
+term weighs its sentence-level IDF, as in the fused score's ``Q``):
+
+* **passage match**: the weight of the terms the shown passage holds;
+* **article match**: the weight of the terms its article holds anywhere.
+
+Two kinds of evidence lower both:
+
+* a query term that no sentence holds (after typo correction) is evidence against
+  answering, not a term to drop: it weighs ``unknown_weight`` times the IDF of a term
+  found in a single sentence, and the matches are shares of the weight including it;
+* an article without the question's most informative term (highest IDF, or any unknown
+  term) has its article match multiplied by ``rarest_missing`` (a passage about "prices"
+  hardly answers "price of dogecoin").
+
+A long chatty message is judged by its asking sentence (`retrieval.query.QueryPlan.focus`)
+plus its `INFORMATIVE` rarest known terms, and only its asking sentence's terms take part
+in the rarest-term test, so a story's details neither sink nor carry the answer.
+``bot.service`` refuses when the passage match is below ``min_match`` or the article match
+below ``min_article_match``; ``bench/quality.py`` prints the trade-off.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.fusion import FusedIndex
+from retrieval.query import QueryPlan
+from retrieval.tokenization import tokenize
+
+__all__ = ["INFORMATIVE", "Evidence", "evidence", "judged_terms"]
+
+INFORMATIVE = 3
+"""A long message is judged by its asking sentence and this many of its rarest terms."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The parts the two matches are made of (`match` combines them)."""
+
+    passage: float  # share of the known terms' weight held by the passage
+    article: float  # ... by its article
+    known: float  # weight of the known terms
+    unknown: int  # number of terms no sentence holds
+    rare: float  # IDF of a term found in one sentence
+    rarest_missing: bool  # the article lacks the most informative term (or one is unknown)
+
+    def match(self, unknown_weight: float, rarest_missing: float) -> tuple[float, float]:
+        """``(passage match, article match)`` for these evidence weights."""
+        total = self.known + self.unknown * unknown_weight * self.rare
+        share = self.known / total if total > 0 else 0.0
+        article = share * self.article
+        if self.rarest_missing:
+            article *= rarest_missing
+        return share * self.passage, article
+
+
+def judged_terms(
+    index: FusedIndex, query_terms: Sequence[str], plan: QueryPlan
+) -> tuple[str, ...]:
+    """The terms a passage is judged by: all, or for a long message its focus (above)."""
+    if plan.focus is None:
+        return tuple(query_terms)
+    focus = set(tokenize(plan.focus))
+    known = [t for t in dict.fromkeys(query_terms) if t not in focus and index.idf(t) > 0]
+    rarest = set(sorted(known, key=index.idf, reverse=True)[:INFORMATIVE])
+    judged = tuple(t for t in dict.fromkeys(query_terms) if t in focus or t in rarest)
+    return judged or tuple(query_terms)
+
+
+def _rarest(index: FusedIndex, terms: Sequence[str]) -> str | None:
+    """The most informative of ``terms`` ("" if one is unknown; None for fewer than two)."""
+    distinct = list(dict.fromkeys(terms))
+    if len(distinct) < 2:
+        return None
+    weights = [index.idf(term) for term in distinct]
+    if min(weights) <= 0:
+        return ""
+    return distinct[max(range(len(distinct)), key=weights.__getitem__)]
+
+
+def evidence(
+    index: FusedIndex,
+    query_terms: Sequence[str],
+    plan: QueryPlan,
+    passage_text: str,
+    doc_index: int,
+) -> Evidence:
+    """The `Evidence` that the passage ``passage_text`` of document ``doc_index`` answers."""
+    judged = judged_terms(index, query_terms, plan)
+    distinct = list(dict.fromkeys(judged))
+    weights = [index.idf(term) for term in distinct]
+    pool = tokenize(plan.focus) if plan.focus is not None else judged
+    rarest = _rarest(index, [t for t in pool if t in distinct] or judged)
+    missing = rarest is not None and (
+        rarest == "" or index.coverage([rarest], doc_index=doc_index) == 0)
+    return Evidence(
+        passage=index.coverage(judged, text=passage_text),
+        article=index.coverage(judged, doc_index=doc_index),
+        known=sum(weights),
+        unknown=sum(1 for w in weights if w <= 0),
+        rare=math.log1p((index.sentence_count - 0.5) / 1.5),
+        rarest_missing=missing,
+    )

@@ -15,9 +15,11 @@ Two kinds of evidence lower both:
   term) has its article match multiplied by ``rarest_missing`` (a passage about "prices"
   hardly answers "price of dogecoin").
 
-A long chatty message is judged by its asking sentence (`retrieval.query.QueryPlan.focus`)
-plus its `INFORMATIVE` rarest known terms, and only its asking sentence's terms take part
-in the rarest-term test, so a story's details neither sink nor carry the answer.
+Terms joined from hyphenated words ("health-care" -> ``healthcar``) help find passages but
+are left out of the judged weight: the parts stand for them.  A long chatty message is
+judged by its asking sentence (`retrieval.query.QueryPlan.focus`) plus its `INFORMATIVE`
+rarest known terms, and only its asking sentence's terms take part in the rarest-term
+test, so a story's details neither sink nor carry the answer.
 ``bot.service`` refuses when the passage match is below ``min_match`` or the article match
 below ``min_article_match``; ``bench/quality.py`` prints the trade-off.
 """
@@ -25,6 +27,7 @@ below ``min_article_match``; ``bench/quality.py`` prints the trade-off.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,6 +66,9 @@ def judged_terms(
     index: FusedIndex, query_terms: Sequence[str], plan: QueryPlan
 ) -> tuple[str, ...]:
     """The terms a passage is judged by: all, or for a long message its focus (above)."""
+    separate = set(tokenize(re.sub(r"[-\u2010\u2011]", " ", plan.text)))
+    joins = set(tokenize(plan.text)) - separate
+    query_terms = [t for t in query_terms if t not in joins] or list(query_terms)
     if plan.focus is None:
         return tuple(query_terms)
     focus = set(tokenize(plan.focus))

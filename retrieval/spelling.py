@@ -13,8 +13,8 @@ which is evidence against answering (see `bot.service`).
 Compounds are a spelling matter too (`compound_terms`): the analyzer gives "health-care"
 the joined term ``healthcar`` besides ``health`` and ``care``; in a question that joined
 term is kept only when the corpus has it (else "Trump-backed" would add an unknown
-``trumpback``), and two plain words in a row ("Time Warner", "health care") add their
-joined term when the corpus has it often ("TimeWarner", "healthcare").
+``trumpback``).  Joined terms only help find passages: `retrieval.confidence` leaves them
+out of the weight an answer is judged by, since "backed by Trump" answers as well.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Collection, Iterator, Sequence
 
-from retrieval.tokenization import STOPWORDS, tokenize, tokenize_with_spans
+from retrieval.tokenization import STOPWORDS, tokenize_with_spans
 
 __all__ = ["compound_terms", "correct", "edits1"]
 
@@ -96,26 +96,13 @@ def correct(
     return [term if term in keep else correct_term(term, frequency) for term in terms]
 
 
-COMPOUND_MIN_FREQUENCY = 3
-"""Sentences the joined form of two query words must be in to be added."""
-
-
 def compound_terms(text: str, frequency: Callable[[str], int]) -> list[str]:
-    """The terms of question ``text`` with compounds settled against the corpus (above)."""
-    spans = tokenize_with_spans(text)
+    """The terms of question ``text``, hyphen-joined terms kept only when the corpus has them."""
     out: list[str] = []
-    previous: tuple[str, int, int] | None = None
-    for term, start, end in spans:
-        joined_span = previous is not None and start == previous[1] and end > previous[2]
-        if joined_span and frequency(term) == 0:
-            continue
-        out.append(term)
-        if (previous is not None and not joined_span and text[previous[2]:start].isspace()
-                and text[previous[1]:previous[2]].isalpha() and text[start:end].isalpha()):
-            glued = tokenize(text[previous[1]:previous[2]] + text[start:end].lower())
-            if len(glued) == 1 and glued[0] not in out and (
-                    frequency(glued[0]) >= COMPOUND_MIN_FREQUENCY):
-                out.append(glued[0])
-        if not joined_span:
-            previous = (term, start, end)
+    previous_end = -1
+    for term, start, end in tokenize_with_spans(text):
+        joined = start < previous_end
+        if not (joined and frequency(term) == 0):
+            out.append(term)
+        previous_end = max(previous_end, end) if joined else end
     return out

@@ -19,8 +19,10 @@
   service judges whether a passage answers by this sentence's terms together with the
   message's most informative words, so a story's other details cannot sink the answer.
 * **recency**: how much the question wants the newest article: 1.0 when it says "now",
-  "latest", "so far", "still", "currently", "this week", "next", "any updates" ...; 0.0
-  otherwise (the service still lets newer articles win near-ties, more weakly).
+  "latest", "so far", "still", "currently", "this week", "next", "any updates" ... or asks
+  about the news ("what happened with", "fill me in on"); 0.0 otherwise (the service still
+  lets newer articles win near-ties, more weakly).  Words that only say *when* ("right
+  now", "so far", "this week", "latest") are then dropped from the text.
 """
 
 from __future__ import annotations
@@ -123,6 +125,12 @@ _RECENT = re.compile(
     r"\b(now|right\s+now|latest|so\s+far|still|currently|current|this\s+(?:week|month|year)"
     r"|today|tonight|yesterday|next|newest|recent|recently|any\s+updates?|update|updates"
     r"|at\s+the\s+moment|these\s+days|as\s+of)\b",
+    re.IGNORECASE,
+)
+# Words that say *when* (the as-of day and the recency prior take care of it), not *what*.
+_WHEN_ONLY = re.compile(
+    r"\b(?:right\s+now|at\s+the\s+moment|currently|so\s+far|these\s+days|nowadays"
+    r"|as\s+of\s+(?:now|today)|(?:this|last)\s+(?:week|weekend)|latest|newest|yet)\b",
     re.IGNORECASE,
 )
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u0e00-\u0eff"
@@ -242,6 +250,8 @@ def understand(query: str) -> QueryPlan:
     text = strip_fillers(query)
     if _asks_headlines(text):
         return QueryPlan(text=text, headlines=True, recency=1.0, news=True)
-    recency = 1.0 if _RECENT.search(text) else 0.0
-    return QueryPlan(text=text or query, recency=recency, news=bool(_NEWS_ASK.search(text)),
+    news = bool(_NEWS_ASK.search(text))
+    recency = 1.0 if news or _RECENT.search(text) else 0.0
+    topic = " ".join(_WHEN_ONLY.sub(" ", text).split()) if recency else text
+    return QueryPlan(text=topic or text or query, recency=recency, news=news,
                      focus=focus_of(query))

@@ -1,5 +1,9 @@
 """Typo correction of query terms against the index vocabulary.
 
+First, a term no sentence holds may be another form of a corpus term that the stemmer
+does not conflate ("heavy" -> ``heavi`` vs "heaviest" -> ``heaviest``): the most frequent
+corpus term that is the term plus a common ending replaces it.
+
 A query term that no sentence holds (or only one or two do, as misspellings in articles
 do) is replaced by the most frequent vocabulary term one edit away (a letter deleted,
 inserted, replaced, or two neighbours swapped: "twiter" -> twitter, "champoin" ->
@@ -39,6 +43,10 @@ TWO_EDITS_MIN_FREQUENCY = 5
 """Sentences a correction two edits away must be in."""
 
 
+_ENDINGS = ("e", "s", "es", "ed", "er", "est", "ing", "ion", "al", "ic", "li", "y")
+"""Endings that Snowball keeps on some forms only ("heavy" -> heavi, "heaviest" -> heaviest)."""
+
+
 def edits1(term: str) -> Iterator[str]:
     """Every string one deletion, swap of neighbours, replacement or insertion from ``term``."""
     splits = [(term[:i], term[i:]) for i in range(len(term) + 1)]
@@ -74,6 +82,10 @@ def correct_term(term: str, frequency: Callable[[str], int]) -> str:
     count = frequency(term)
     if count >= KNOWN:
         return term
+    if count == 0:
+        variant, variant_count = _best((term + ending for ending in _ENDINGS), frequency)
+        if variant_count:
+            return variant
     best, best_count = _best(edits1(term), frequency)
     if (best_count and best_count >= GAIN * max(count, 1)) or (best_count and count == 0):
         return best

@@ -1,0 +1,175 @@
+"""Choose the abstention weights on tuning data only, then show them on the reported sets.
+
+Run from the repository root (databases as made by ``bench.quality`` / ``bench.members``)::
+
+    python -m bench.abstention --squad-db PATH --rtqa-db PATH --members-db PATH
+
+Every question is answered once with abstention off; the evidence of its best passage
+(`retrieval.confidence.Evidence`) is kept, so any ``unknown_term_weight``,
+``rarest_missing``, ``min_match`` and ``min_article_match`` can be applied afterwards. The
+**tuning** columns are what the defaults are chosen on: SQuAD's tuning half (hit@1 kept),
+RealTime QA quiz questions of the corpus weeks that are not gold (answer@1 kept), the
+member dev set's tune half (answerable kept, off-topic refused) and, for refusals, every
+other unanswerable quiz question (dated outside the corpus months; the first half in file
+order). The **report** columns are the held-out sets: SQuAD's report half, the 166 RealTime
+QA gold questions, the other half of the unanswerable questions and the member report half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bench.members import is_right, load_devset
+from bench.quality import (
+    eval_dir,
+    judge,
+    load_realtimeqa,
+    load_squad,
+    settings_for,
+    squad_offsets,
+    squad_rank,
+    table,
+    without_abstention,
+)
+from bot.service import AnswerService
+from retrieval.confidence import Evidence
+
+
+@dataclass
+class Part:
+    """One question set: right-without-abstention, should-answer, evidence per question."""
+
+    right: list[bool]
+    answerable: list[bool]
+    evidence: list[Evidence]
+
+    def rates(
+        self, unknown: float, rarest: float, passage: float, article: float
+    ) -> tuple[float, float]:
+        """(share right among answerable with abstention, share refused among the rest)."""
+        matches = np.array([e.match(unknown, rarest) for e in self.evidence]).reshape(-1, 2)
+        kept: npt.NDArray[np.bool_] = (matches[:, 0] >= passage) & (matches[:, 1] >= article)
+        right = np.array(self.right, dtype=bool)
+        answerable = np.array(self.answerable, dtype=bool)
+        good = float(np.mean((right & kept)[answerable])) if answerable.any() else 0.0
+        refused = float(np.mean(~kept[~answerable])) if (~answerable).any() else 0.0
+        return good, refused
+
+
+async def squad_parts(db: Path) -> tuple[Part, Part]:
+    records, questions = load_squad(eval_dir() / "squad-v1.1-dev" / "paragraphs.jsonl")
+    service = await AnswerService.open(without_abstention(settings_for(db, [])),
+                                       load_sample=False)
+    try:
+        offsets = await squad_offsets(service, records)
+        parts = {True: Part([], [], []), False: Part([], [], [])}
+        for question in questions:
+            answer = await service.answer(question.question, top_k=1)
+            part = parts[question.tune]
+            part.right.append(squad_rank(answer, question, offsets) == 1)
+            part.answerable.append(True)
+            part.evidence.append(service.evidence(answer))
+    finally:
+        await service.close()
+    return parts[True], parts[False]
+
+
+async def rtqa_parts(db: Path, unanswerable_count: int) -> tuple[Part, Part]:
+    gold, tuning, unanswerable = load_realtimeqa(eval_dir() / "realtimeqa")
+    step = max(1, len(unanswerable) // unanswerable_count)
+    unanswerable = unanswerable[::step][:unanswerable_count]
+    service = await AnswerService.open(without_abstention(settings_for(db, [])),
+                                       load_sample=False)
+    tune, report = Part([], [], []), Part([], [], [])
+    try:
+        for questions, part in ((tuning, tune), (gold, report)):
+            for question in questions:
+                answer = await service.answer(question.question, top_k=1, as_of=question.as_of)
+                part.right.append(judge(answer, question)[0])
+                part.answerable.append(True)
+                part.evidence.append(service.evidence(answer))
+        for at, question in enumerate(unanswerable):
+            answer = await service.answer(question.question, top_k=1, as_of=question.as_of)
+            part = tune if at % 2 == 0 else report
+            part.right.append(False)
+            part.answerable.append(False)
+            part.evidence.append(service.evidence(answer))
+    finally:
+        await service.close()
+    return tune, report
+
+
+async def member_parts(db: Path) -> tuple[Part, Part]:
+    service = await AnswerService.open(without_abstention(settings_for(db, [])),
+                                       load_sample=False)
+    parts = {"tune": Part([], [], []), "report": Part([], [], [])}
+    try:
+        for question in load_devset():
+            if question.expect not in ("answer", "abstain"):
+                continue
+            answer = await service.answer(question.question, top_k=3, as_of=question.as_of)
+            part = parts[question.half]
+            part.right.append(question.expect == "answer" and is_right(answer, question))
+            part.answerable.append(question.expect == "answer")
+            part.evidence.append(service.evidence(answer))
+    finally:
+        await service.close()
+    return parts["tune"], parts["report"]
+
+
+async def run(args: argparse.Namespace) -> None:
+    squad_tune, squad_report = await squad_parts(Path(args.squad_db))
+    rtqa_tune, rtqa_report = await rtqa_parts(Path(args.rtqa_db), args.unanswerable)
+    member_tune, member_report = await member_parts(Path(args.members_db))
+    rows = []
+    grid = itertools.product((0.0, 0.5, 1.0), (1.0, 0.5, 0.25), (0.35, 0.38, 0.41, 0.45),
+                             (0.0, 0.45, 0.55))
+    for unknown, rarest, passage, article in grid:
+        s_t = squad_tune.rates(unknown, rarest, passage, article)[0]
+        r_t, r_refused_t = rtqa_tune.rates(unknown, rarest, passage, article)
+        m_t, m_refused_t = member_tune.rates(unknown, rarest, passage, article)
+        s_r = squad_report.rates(unknown, rarest, passage, article)[0]
+        r_r, r_refused_r = rtqa_report.rates(unknown, rarest, passage, article)
+        m_r, m_refused_r = member_report.rates(unknown, rarest, passage, article)
+        score = s_t + r_t + m_t + r_refused_t + m_refused_t
+        rows.append((score, [unknown, rarest, passage, article, s_t, r_t, r_refused_t, m_t,
+                             m_refused_t, s_r, r_r, r_refused_r, m_r, m_refused_r]))
+    rows.sort(key=lambda row: -row[0])
+    base = [squad_tune.rates(0, 1, 0, 0)[0], rtqa_tune.rates(0, 1, 0, 0)[0],
+            squad_report.rates(0, 1, 0, 0)[0], rtqa_report.rates(0, 1, 0, 0)[0]]
+    print(f"abstention off: SQuAD tune {base[0]:.3f} report {base[2]:.3f}; RealTime QA "
+          f"tuning answer@1 {base[1]:.3f}, gold answer@1 {base[3]:.3f}")
+    table("abstention weights, best 25 by the tuning columns' sum (SQuAD hit@1 + RTQA "
+          "answer@1 + members right + unanswerable refused + off-topic refused)",
+          ["unknown", "rarest", "min_match", "min_article", "SQuAD tune", "RTQA tune",
+           "unansw. refused tune", "members tune", "off-topic tune", "SQuAD report",
+           "RTQA gold", "unansw. refused report", "members report", "off-topic report"],
+          [r for _, r in rows[: args.top]])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.abstention", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--squad-db", required=True)
+    parser.add_argument("--rtqa-db", required=True)
+    parser.add_argument("--members-db", required=True)
+    parser.add_argument("--unanswerable", type=int, default=1000)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(run(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
         0.5, ge=0, le=1,
         description="article match factor when it lacks the question's most informative term",
     )
+    synonyms: bool = Field(
+        False, description="also search hand-kept news paraphrases (measured: off is better)"
+    )
     recency_weak: float = Field(
         0.05, ge=0, description="recency prior strength for any question (newer wins ties)"
     )

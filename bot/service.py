@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -39,6 +39,7 @@ from retrieval.recency import apply_recency
 from retrieval.rerank import rerank
 from retrieval.sentences import segment
 from retrieval.spelling import compound_terms, correct
+from retrieval.synonyms import expand
 from retrieval.tokenization import tokenize, tokenize_with_spans
 from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence
 
@@ -847,7 +848,9 @@ class AnswerService:
         plan = plan or QueryPlan(text=query)
         wanted = top_k * (2 * window + 1) + 8
         depth = max(wanted, settings.rerank_depth, _RECENT_DEPTH if plan.recency else 0)
-        hits = index.search(query_terms, depth, doc_mask=mask)
+        added = tuple(expand(query_terms, index.frequency)) if settings.synonyms else ()
+        searched = query_terms + added
+        hits = index.search(searched, depth, doc_mask=mask)
 
         def text_of(hit: SentenceHit) -> str:
             return index.sentence_text(hit.sentence)
@@ -858,8 +861,10 @@ class AnswerService:
         hits = apply_recency(hits, lambda hit: snapshot.infos[hit.doc_index].published,
                              as_of or date.today(), strength)
         hits = [hit for hit in hits if is_prose(index.sentence_text(hit.sentence))]
-        answer = compose(query, query_terms, hits, snapshot.by_position, top_k=top_k,
+        answer = compose(query, searched, hits, snapshot.by_position, top_k=top_k,
                          window=window, weight=index.idf)
+        if added:
+            answer = replace(answer, added_terms=added)
         if answer.best is not None and (settings.min_match > 0 or settings.min_article_match > 0):
             passage, article = _evidence(snapshot, query_terms, answer.best, plan).match(
                 settings.unknown_term_weight, settings.rarest_missing)
@@ -887,7 +892,8 @@ class AnswerService:
         best = answer.best
         if snapshot is None or best is None or snapshot.index.is_empty:
             return Evidence(0.0, 0.0, 0.0, 0, 0.0, False)
-        return _evidence(snapshot, answer.query_terms, best, understand(answer.query))
+        asked = [t for t in answer.query_terms if t not in answer.added_terms]
+        return _evidence(snapshot, asked, best, understand(answer.query))
 
     def sources(self, scopes: Sequence[str]) -> list[str]:
         """Distinct publishers of the visible documents, most articles first."""

@@ -6,8 +6,8 @@ Run from the repository root (databases as made by ``bench.quality`` / ``bench.m
 
 Every question is answered once with abstention off (``--cache FILE`` keeps the results);
 the evidence of its best passage (`retrieval.confidence.Evidence`) is kept, so any
-``unknown_term_weight``, ``rarest_missing``, ``min_match`` and ``min_article_match`` can be
-applied afterwards. The
+``unknown_term_weight``, ``rarest_missing``, ``min_specific``, ``rarest_max_terms``,
+``min_match`` and ``min_article_match`` can be applied afterwards. The
 **tuning** columns are what the defaults are chosen on: SQuAD's tuning half (hit@1 kept),
 RealTime QA quiz questions of the corpus weeks that are not gold (answer@1 kept), the
 member dev set's tune half (answerable kept, off-topic refused) and, for refusals, every
@@ -56,10 +56,12 @@ class Part:
     evidence: list[Evidence]
 
     def rates(
-        self, unknown: float, rarest: float, passage: float, article: float
+        self, unknown: float, rarest: float, passage: float, article: float,
+        specific: float = 0.0, rarest_terms: int = 1000,
     ) -> tuple[float, float]:
         """(share right among answerable with abstention, share refused among the rest)."""
-        matches = np.array([e.match(unknown, rarest) for e in self.evidence]).reshape(-1, 2)
+        matches = np.array([e.match(unknown, rarest, specific, rarest_terms)
+                            for e in self.evidence]).reshape(-1, 2)
         kept: npt.NDArray[np.bool_] = (matches[:, 0] >= passage) & (matches[:, 1] >= article)
         right = np.array(self.right, dtype=bool)
         answerable = np.array(self.answerable, dtype=bool)
@@ -141,22 +143,24 @@ async def run(args: argparse.Namespace) -> None:
             cache.write_bytes(pickle.dumps(parts))
     squad_tune, squad_report, rtqa_tune, rtqa_report, member_tune, member_report = parts
     rows = []
-    grid = itertools.product((0.0, 0.25, 0.5, 1.0), (1.0, 0.75, 0.5),
-                             (0.35, 0.38, 0.41, 0.43, 0.45, 0.5), (0.0, 0.3, 0.45, 0.55))
+    grid = itertools.product((0.0, 1.0), (1.0, 0.5, 0.25),
+                             (0.38, 0.41, 0.43, 0.45, 0.5), (0.0, 0.45, 0.55),
+                             (0.0, 0.4), (2, 3, 4, 5))
     squad_off = squad_tune.rates(0, 1, 0, 0)[0]
     rtqa_off = rtqa_tune.rates(0, 1, 0, 0)[0]
-    for unknown, rarest, passage, article in grid:
-        s_t = squad_tune.rates(unknown, rarest, passage, article)[0]
-        r_t, r_refused_t = rtqa_tune.rates(unknown, rarest, passage, article)
-        m_t, m_refused_t = member_tune.rates(unknown, rarest, passage, article)
-        s_r = squad_report.rates(unknown, rarest, passage, article)[0]
-        r_r, r_refused_r = rtqa_report.rates(unknown, rarest, passage, article)
-        m_r, m_refused_r = member_report.rates(unknown, rarest, passage, article)
+    for unknown, rarest, passage, article, specific, rarest_terms in grid:
+        weights = (unknown, rarest, passage, article, specific, rarest_terms)
+        s_t = squad_tune.rates(*weights)[0]
+        r_t, r_refused_t = rtqa_tune.rates(*weights)
+        m_t, m_refused_t = member_tune.rates(*weights)
+        s_r = squad_report.rates(*weights)[0]
+        r_r, r_refused_r = rtqa_report.rates(*weights)
+        m_r, m_refused_r = member_report.rates(*weights)
         # the issue's rule: refuse most, at <= 3 points answer@1 cost (tuning sets)
         within = squad_off - s_t <= 0.03 and rtqa_off - r_t <= 0.03
         score = (1.0 if within else 0.0) + r_refused_t + m_refused_t + m_t
-        rows.append((score, [unknown, rarest, passage, article, s_t, r_t, r_refused_t, m_t,
-                             m_refused_t, s_r, r_r, r_refused_r, m_r, m_refused_r]))
+        rows.append((score, [*weights, s_t, r_t, r_refused_t, m_t, m_refused_t, s_r, r_r,
+                             r_refused_r, m_r, m_refused_r]))
     rows.sort(key=lambda row: -row[0])
     base = [squad_tune.rates(0, 1, 0, 0)[0], rtqa_tune.rates(0, 1, 0, 0)[0],
             squad_report.rates(0, 1, 0, 0)[0], rtqa_report.rates(0, 1, 0, 0)[0]]
@@ -164,7 +168,9 @@ async def run(args: argparse.Namespace) -> None:
           f"tuning answer@1 {base[1]:.3f}, gold answer@1 {base[3]:.3f}")
     table("abstention weights: first those costing <= 3 points of SQuAD tune hit@1 and RTQA "
           "tuning answer@1, then by unanswerable + off-topic refused + members right (tune)",
-          ["unknown", "rarest", "min_match", "min_article", "SQuAD tune", "RTQA tune",
+          ["unknown", "rarest", "min_match", "min_article", "min_specific", "rarest terms",
+           "SQuAD tune",
+           "RTQA tune",
            "unansw. refused tune", "members tune", "off-topic tune", "SQuAD report",
            "RTQA gold", "unansw. refused report", "members report", "off-topic report"],
           [r for _, r in rows[: args.top]])

@@ -583,7 +583,8 @@ class AnswerService:
         """What a saved index must have been built with: format, analyzer, parameters."""
         digest = hashlib.sha256(repr((persist.FORMAT, self.params.k1, self.params.b,
                                       self.fusion)).encode())
-        for name in ("tokenization.py", "fastterms.py", "postings.py", "data/stopwords.txt"):
+        for name in ("tokenization.py", "fastterms.py", "postings.py", "data/stopwords.txt",
+                     "data/variants.txt"):
             digest.update(resources.files("retrieval").joinpath(name).read_bytes())
         return digest.hexdigest()
 
@@ -867,7 +868,8 @@ class AnswerService:
             answer = replace(answer, added_terms=added)
         if answer.best is not None and (settings.min_match > 0 or settings.min_article_match > 0):
             passage, article = _evidence(snapshot, query_terms, answer.best, plan).match(
-                settings.unknown_term_weight, settings.rarest_missing)
+                settings.unknown_term_weight, settings.rarest_missing, settings.min_specific,
+                settings.rarest_max_terms)
             if passage < settings.min_match or article < settings.min_article_match:
                 return Answer(query, query_terms, (), reason="no_match")
         return answer
@@ -884,7 +886,9 @@ class AnswerService:
         if snapshot is None or best is None or snapshot.index.is_empty:
             return 0.0, 0.0
         return self.evidence(answer).match(self.settings.unknown_term_weight,
-                                           self.settings.rarest_missing)
+                                           self.settings.rarest_missing,
+                                           self.settings.min_specific,
+                                           self.settings.rarest_max_terms)
 
     def evidence(self, answer: Answer) -> Evidence:
         """The parts of `confidence` (for benchmarks that try other weights)."""

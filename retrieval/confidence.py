@@ -11,7 +11,10 @@ Two kinds of evidence lower both:
 * a query term that no sentence holds (after typo correction) is evidence against
   answering, not a term to drop: it weighs ``unknown_weight`` times the IDF of a term
   found in a single sentence, and the matches are shares of the weight including it;
-* an article without the question's most informative term (highest IDF, or any unknown
+* a passage whose most specific matched term is common (its IDF under ``min_specific``
+  of a one-sentence term's) matches only common words and is not an answer;
+* for a short question (at most ``rarest_max_terms`` terms: off-topic questions are short),
+  an article without the question's most informative term (highest IDF, or any unknown
   term) has its article match multiplied by ``rarest_missing`` (a passage about "prices"
   hardly answers "price of dogecoin").
 
@@ -31,6 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from retrieval.fastterms import terms as analyze_terms
 from retrieval.fusion import FusedIndex
 from retrieval.query import QueryPlan
 from retrieval.tokenization import tokenize
@@ -51,13 +55,25 @@ class Evidence:
     unknown: int  # number of terms no sentence holds
     rare: float  # IDF of a term found in one sentence
     rarest_missing: bool  # the article lacks the most informative term (or one is unknown)
+    specific: float = 1.0  # IDF of the rarest term the passage holds, over `rare`
+    terms: int = 0  # distinct judged terms
 
-    def match(self, unknown_weight: float, rarest_missing: float) -> tuple[float, float]:
-        """``(passage match, article match)`` for these evidence weights."""
+    def match(
+        self, unknown_weight: float, rarest_missing: float, min_specific: float = 0.0,
+        rarest_max_terms: int = 1000,
+    ) -> tuple[float, float]:
+        """``(passage match, article match)`` for these evidence weights.
+
+        A passage whose most specific matched term is below ``min_specific`` (as a share of
+        the IDF of a term found in one sentence) matches only common words: both are 0.
+        ``rarest_missing`` applies to questions of at most ``rarest_max_terms`` terms.
+        """
+        if self.specific < min_specific:
+            return 0.0, 0.0
         total = self.known + self.unknown * unknown_weight * self.rare
         share = self.known / total if total > 0 else 0.0
         article = share * self.article
-        if self.rarest_missing:
+        if self.rarest_missing and self.terms <= rarest_max_terms:
             article *= rarest_missing
         return share * self.passage, article
 
@@ -104,11 +120,17 @@ def evidence(
     rarest = _rarest(index, [t for t in pool if t in distinct] or judged)
     missing = rarest is not None and (
         rarest == "" or index.coverage([rarest], doc_index=doc_index) == 0)
+    rare = math.log1p((index.sentence_count - 0.5) / 1.5)
+    present = set(analyze_terms(passage_text))
+    specific = max((w for t, w in zip(distinct, weights, strict=True) if t in present),
+                   default=0.0)
     return Evidence(
         passage=index.coverage(judged, text=passage_text),
         article=index.coverage(judged, doc_index=doc_index),
         known=sum(weights),
         unknown=sum(1 for w in weights if w <= 0),
-        rare=math.log1p((index.sentence_count - 0.5) / 1.5),
+        rare=rare,
         rarest_missing=missing,
+        specific=specific / rare if rare > 0 else 0.0,
+        terms=len(distinct),
     )

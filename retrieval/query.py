@@ -133,6 +133,7 @@ _WHEN_ONLY = re.compile(
     r"|as\s+of\s+(?:now|today)|(?:this|last)\s+(?:week|weekend)|latest|newest|yet)\b",
     re.IGNORECASE,
 )
+_HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b", re.IGNORECASE)
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u0e00-\u0eff"
                         r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -250,6 +251,7 @@ def understand(query: str) -> QueryPlan:
     text = strip_fillers(query)
     if _asks_headlines(text):
         return QueryPlan(text=text, headlines=True, recency=1.0, news=True)
+    text = _HOW_MUCH.sub("how", text)  # the answer type is read from the raw question
     news = bool(_NEWS_ASK.search(text))
     recency = 1.0 if news or _RECENT.search(text) else 0.0
     topic = " ".join(_WHEN_ONLY.sub(" ", text).split()) if recency else text

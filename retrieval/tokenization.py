@@ -20,7 +20,8 @@ Each surface word found in the original text becomes zero or more terms:
    HE?"), capitals carry no information and only a single-word text counts as an acronym.
 7. Snowball English stemming (``nltk.stem.snowball``; needs no NLTK data).
 8. Spelling variants meet: British spellings become American before stemming ("defence"
-   -> defense, "centre" -> center; the list is ``retrieval/data/variants.txt``); a number
+   -> defense, "centre" -> center) and irregular verb forms their base ("said" -> say, "won"
+   -> win; the list is ``retrieval/data/variants.txt``); a number
    glued to a money unit is the number and the unit word ("$5bn" -> 5, billion like
    "5 billion dollars"; "3m" -> 3, million; "10k" -> 10, thousand); two words joined by a
    hyphen also give their joined form ("health-care" -> health, care, healthcar, like
@@ -55,7 +56,7 @@ STOPWORDS: frozenset[str] = frozenset(word.lower() for word in _data_lines("stop
 _VARIANTS: dict[str, str] = {
     line.split()[0]: line.split()[1] for line in _data_lines("variants.txt")
 }
-"""British spelling -> American spelling, applied to words before stemming."""
+"""Word -> indexed form (British -> American, irregular verb -> base), before stemming."""
 
 _MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _CHAR = rf"(?:[^\W_]|[{_MARK}])"

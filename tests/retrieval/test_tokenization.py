@@ -49,7 +49,7 @@ def test_capitalised_acronym_survives_stopword_removal() -> None:
 
 def test_us_forms_give_the_same_term_but_pronoun_is_dropped() -> None:
     assert tokenize("U.S.") == tokenize("US") == tokenize("u.s.") == tokenize("U.S") == ["us"]
-    assert tokenize("They told us.") == ["told"]
+    assert tokenize("They told us.") == ["tell"]
     assert tokenize("Us and them") == []
     assert tokenize("talks in the U.S. and the US") == ["talk", "us", "us"]
 
@@ -74,7 +74,7 @@ def test_possessive_s_is_dropped() -> None:
 
 def test_contractions_stay_whole_and_are_stopwords() -> None:
     assert tokenize("don't won't can't isn't she'll we're") == []
-    assert tokenize("O'Brien won") == ["o'brien", "won"]
+    assert tokenize("O'Brien won") == ["o'brien", "win"]
 
 
 def test_hyphens_split_words_and_join_two_word_compounds() -> None:
@@ -82,7 +82,7 @@ def test_hyphens_split_words_and_join_two_word_compounds() -> None:
         "covid",
         "19",
         "well",
-        "known",
+        "know",
         "wellknown",
         "us",
         "base",

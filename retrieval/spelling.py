@@ -37,6 +37,8 @@ KNOWN = 3
 """A term in at least this many sentences is taken as spelled right."""
 GAIN = 20
 """A rare term is only replaced by a term at least this many times more frequent."""
+MIN_FREQUENCY = 3
+"""Sentences a correction must be in (a rarer term is as likely a typo itself)."""
 TWO_EDITS_LENGTH = 7
 """Shortest term for which a correction two edits away is looked for."""
 TWO_EDITS_MIN_FREQUENCY = 5
@@ -87,7 +89,7 @@ def correct_term(term: str, frequency: Callable[[str], int]) -> str:
         if variant_count:
             return variant
     best, best_count = _best(edits1(term), frequency)
-    if (best_count and best_count >= GAIN * max(count, 1)) or (best_count and count == 0):
+    if best_count >= MIN_FREQUENCY and (best_count >= GAIN * max(count, 1) or count == 0):
         return best
     if count == 0 and len(term) >= TWO_EDITS_LENGTH:
         second = (e2 for e1 in set(edits1(term)) for e2 in edits1(e1))

@@ -52,6 +52,7 @@ _BUILD_ROWS = 50_000  # rows analysed at a time
 _PARALLEL_MIN = 100_000  # sentences from which a full build analyses in worker processes
 _DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
 _MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
+_SMALL_CORPUS = 10_000  # sentences; below it a typo correction may be found only once
 _RECENT_DEPTH = 60  # candidates ranked when the question asks for the current state
 
 
@@ -805,7 +806,9 @@ class AnswerService:
             return _headlines(snapshot, query, mask, top_k)
         if not plan.is_english:
             return self._in_language(snapshot, query, query_terms, mask, top_k, window, plan)
-        query_terms = tuple(correct(query_terms, snapshot.index.frequency, _names(plan.text)))
+        index = snapshot.index
+        query_terms = tuple(correct(query_terms, index.frequency, _names(plan.text),
+                                    1 if index.sentence_count < _SMALL_CORPUS else 3))
         return self._ranked(snapshot, query, query_terms, mask, top_k, window, plan, as_of)
 
     def _in_language(

@@ -38,7 +38,8 @@ KNOWN = 3
 GAIN = 20
 """A rare term is only replaced by a term at least this many times more frequent."""
 MIN_FREQUENCY = 3
-"""Sentences a correction must be in (a rarer term is as likely a typo itself)."""
+"""Sentences a correction must be in (a rarer term is as likely a typo itself); the service
+uses 1 for corpora under 10,000 sentences."""
 TWO_EDITS_LENGTH = 7
 """Shortest term for which a correction two edits away is looked for."""
 TWO_EDITS_MIN_FREQUENCY = 5
@@ -77,7 +78,9 @@ def _best(candidates: Iterator[str], frequency: Callable[[str], int]) -> tuple[s
     return best, best_count
 
 
-def correct_term(term: str, frequency: Callable[[str], int]) -> str:
+def correct_term(
+    term: str, frequency: Callable[[str], int], min_frequency: int = MIN_FREQUENCY
+) -> str:
     """``term`` or its correction (module docstring); ``frequency`` gives sentence counts."""
     if len(term) < MIN_LENGTH or not term.isalpha() or not term.isascii():
         return term
@@ -89,7 +92,7 @@ def correct_term(term: str, frequency: Callable[[str], int]) -> str:
         if variant_count:
             return variant
     best, best_count = _best(edits1(term), frequency)
-    if best_count >= MIN_FREQUENCY and (best_count >= GAIN * max(count, 1) or count == 0):
+    if best_count >= min_frequency and (best_count >= GAIN * max(count, 1) or count == 0):
         return best
     if count == 0 and len(term) >= TWO_EDITS_LENGTH:
         second = (e2 for e1 in set(edits1(term)) for e2 in edits1(e1))
@@ -100,14 +103,16 @@ def correct_term(term: str, frequency: Callable[[str], int]) -> str:
 
 
 def correct(
-    terms: Sequence[str], frequency: Callable[[str], int], keep: Collection[str] = ()
+    terms: Sequence[str], frequency: Callable[[str], int], keep: Collection[str] = (),
+    min_frequency: int = MIN_FREQUENCY,
 ) -> list[str]:
     """``terms`` with each misspelled term replaced by its correction; ``keep`` stay as they are.
 
     ``keep`` is meant for names: a word written with a capital inside a sentence ("Capstone")
     that the corpus lacks is a name it does not know, not a typo of "caption".
     """
-    return [term if term in keep else correct_term(term, frequency) for term in terms]
+    return [term if term in keep else correct_term(term, frequency, min_frequency)
+            for term in terms]
 
 
 def compound_terms(text: str, frequency: Callable[[str], int]) -> list[str]:

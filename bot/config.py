@@ -62,11 +62,11 @@ class Settings(BaseSettings):
         1.0, ge=0, description="weight of a question term no sentence holds, in rare-term IDFs"
     )
     rarest_missing: float = Field(
-        1.0, ge=0, le=1,
+        0.5, ge=0, le=1,
         description="article match factor when it lacks the question's most informative term",
     )
     rarest_max_terms: int = Field(
-        1000, ge=0, description="rarest_missing applies to questions of at most this many terms",
+        4, ge=0, description="rarest_missing applies to questions of at most this many terms",
     )
     min_specific: float = Field(
         0.0, ge=0, le=1,

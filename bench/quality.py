@@ -73,10 +73,9 @@ from rank_bm25 import BM25Okapi
 from bot.config import Settings
 from bot.service import AnswerService
 from retrieval.answer import compose
-from retrieval.bm25 import SentenceHit
 from retrieval.prose import is_prose
 from retrieval.sentences import split_sentences
-from retrieval.types import Answer, Document
+from retrieval.types import Answer, Document, SentenceHit
 
 REPO = Path(__file__).resolve().parents[1]
 TUNE_ARTICLES = 24

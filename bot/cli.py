@@ -133,6 +133,10 @@ def _print_report(report: IngestReport) -> None:
         print(f"  skipped {skip}")
     if len(report.skipped) > 50:
         print(f"  ... and {len(report.skipped) - 50} more skipped")
+    for note in report.truncated[:50]:
+        print(f"  truncated {note}")
+    if len(report.truncated) > 50:
+        print(f"  ... and {len(report.truncated) - 50} more truncated")
 
 
 async def _ingest(args: argparse.Namespace, settings: Settings) -> int:

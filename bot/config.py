@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     dev_guild_id: int | None = Field(None, description="guild to sync commands to at start")
     sharded: bool = Field(False, description="use discord.py's AutoShardedBot")
     fetch_max_bytes: int = Field(5_000_000, gt=0, description="largest page fetched for ingest")
+    max_article_bytes: int = Field(
+        5_000_000, ge=10_000,
+        description="longest article text kept (UTF-8 bytes); longer ones are cut at a "
+        "sentence boundary, marked partial and reported",
+    )
     fetch_timeout: float = Field(15.0, gt=0, description="seconds for one URL fetch")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         "WARNING", description="logging level (INFO for run and sync unless set)"

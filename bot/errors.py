@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.fetch import FetchError
-from retrieval.bm25 import EmptyCorpusError
+from retrieval.types import EmptyCorpusError
 
 GENERIC = "Something went wrong on our side; it has been logged. Please try again later."
 

@@ -29,19 +29,20 @@ from corpus.models import Article, Skip, StoredArticle
 from corpus.store import SHARED_SCOPE, ArticleStore, SentenceRow
 from retrieval import persist
 from retrieval.answer import compose
-from retrieval.bm25 import SentenceHit
+from retrieval.builder import Analyzed, SegmentBuilder, analyze_texts
 from retrieval.confidence import Evidence, evidence
-from retrieval.fusion import FusedIndex, FusionParams
-from retrieval.postings import Analyzed, DocumentInfo, Segment, SegmentBuilder, analyze_texts
+from retrieval.fusion import FusedIndex
+from retrieval.postings import DocumentInfo, Segment
 from retrieval.prose import is_prose
 from retrieval.query import QueryPlan, detect_language, understand
 from retrieval.recency import apply_recency
 from retrieval.rerank import rerank
-from retrieval.sentences import segment
+from retrieval.scoring import FusionParams
+from retrieval.sentences import segment_within
 from retrieval.spelling import compound_terms, correct
 from retrieval.synonyms import expand
 from retrieval.tokenization import tokenize, tokenize_with_spans
-from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence
+from retrieval.types import Answer, BM25Params, Document, ScoredPassage, Sentence, SentenceHit
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class IngestReport:
     updated: int = 0
     duplicates: int = 0
     skipped: list[Skip] = field(default_factory=list)
+    truncated: list[Skip] = field(default_factory=list)  # stored, but cut to the size limit
     seconds: float = 0.0
     added_titles: list[str] = field(default_factory=list)
 
@@ -220,22 +222,19 @@ def _complete_articles(
     articles: Sequence[StoredArticle],
     position: dict[int, int],
     added: list[int],
-    final: bool,
-) -> tuple[list[tuple[DocumentInfo, list[SentenceRow]]], list[SentenceRow]]:
-    """Split ``rows`` into whole articles (recorded in ``added``) and the unfinished tail."""
+) -> list[tuple[DocumentInfo, list[SentenceRow]]]:
+    """Group ``rows`` (whole articles, in order) by article; record each in ``added``."""
     documents: list[tuple[DocumentInfo, list[SentenceRow]]] = []
     start = 0
     for i in range(1, len(rows) + 1):
         if i < len(rows) and rows[i].article_id == rows[start].article_id:
             continue
-        if i == len(rows) and not final:
-            return documents, rows[start:]
         at = position.get(rows[start].article_id)
         if at is not None:
             documents.append((_info(articles[at]), rows[start:i]))
             added.append(at)
         start = i
-    return documents, []
+    return documents
 
 
 def _add_documents(
@@ -341,11 +340,15 @@ def _finish(
 
 
 def _delta(
-    builder: SegmentBuilder, articles: Sequence[StoredArticle], bodies: Sequence[str]
+    builder: SegmentBuilder, articles: Sequence[StoredArticle], bodies: Sequence[str],
+    max_bytes: int,
 ) -> Segment | None:
-    """A segment of ``articles`` re-split from their bodies; None if a split disagrees."""
+    """A segment of ``articles`` re-split from their bodies; None if a split disagrees.
+
+    A body over ``max_bytes`` (stored before the limit) disagrees: the full build caps it.
+    """
     for article, body in zip(articles, bodies, strict=True):
-        sentences = segment(body)
+        sentences = segment_within(body, max_bytes)[1]
         if len(sentences) != article.sentence_count:
             return None
         builder.add(_info(article), sentences)
@@ -366,21 +369,39 @@ def to_document(article: StoredArticle, rows: Sequence[SentenceRow]) -> Document
     )
 
 
-def _prepare(items: Iterator[Article | Skip]) -> list[tuple[Article | Skip, list[Sentence]]]:
-    """Pull up to one batch from the reader and split each article (runs in a thread)."""
-    batch: list[tuple[Article | Skip, list[Sentence]]] = []
+def _prepare(
+    items: Iterator[Article | Skip], max_bytes: int
+) -> list[tuple[Article | Skip, list[Sentence], Skip | None]]:
+    """Pull up to one batch from the reader and split each article (runs in a thread).
+
+    An article over ``max_bytes`` of text is cut at a sentence boundary and marked partial;
+    the third item is then the note saying so (where, and how much was kept).
+    """
+    batch: list[tuple[Article | Skip, list[Sentence], Skip | None]] = []
     for item in items:
         if isinstance(item, Skip):
-            batch.append((item, []))
+            batch.append((item, [], None))
         else:
-            sentences = segment(item.body)
+            body, sentences = segment_within(item.body, max_bytes)
+            note = None
+            if len(body) < len(item.body):
+                note = Skip(item.origin, _cut_reason(item.body, body, max_bytes))
+                log.warning("article %s: %s", item.origin, note.reason)
+                item = replace(item, body=body, partial=True)
             if not sentences:
-                batch.append((Skip(item.origin, "no text extracted"), []))
+                batch.append((Skip(item.origin, "no text extracted"), [], None))
             else:
-                batch.append((item, sentences))
+                batch.append((item, sentences, note))
         if len(batch) >= _BATCH:
             break
     return batch
+
+
+def _cut_reason(body: str, kept: str, max_bytes: int) -> str:
+    """Why and where an article was cut, for the ingest report."""
+    return (f"article text is {len(body.encode('utf-8', 'surrogatepass')):,} bytes, over the "
+            f"{max_bytes:,}-byte limit (NEWSDESK_MAX_ARTICLE_BYTES): kept the first "
+            f"{len(kept.encode('utf-8', 'surrogatepass')):,} bytes, up to a sentence end")
 
 
 class AnswerService:
@@ -497,11 +518,14 @@ class AnswerService:
         report: IngestReport,
         progress: Callable[[int], None] | None,
     ) -> None:
-        while batch := await asyncio.to_thread(_prepare, items):
-            for item, sentences in batch:
+        max_bytes = self.settings.max_article_bytes
+        while batch := await asyncio.to_thread(_prepare, items, max_bytes):
+            for item, sentences, note in batch:
                 if isinstance(item, Skip):
                     report.skipped.append(item)
                     continue
+                if note is not None:
+                    report.truncated.append(note)
                 result = await self.store.upsert(item, sentences, scope=scope)
                 self._changes.note(result.status, result.article_id)
                 if result.status == "skipped":
@@ -583,9 +607,9 @@ class AnswerService:
     def _config_key(self) -> str:
         """What a saved index must have been built with: format, analyzer, parameters."""
         digest = hashlib.sha256(repr((persist.FORMAT, self.params.k1, self.params.b,
-                                      self.fusion)).encode())
-        for name in ("tokenization.py", "fastterms.py", "postings.py", "data/stopwords.txt",
-                     "data/variants.txt"):
+                                      self.fusion, self.settings.max_article_bytes)).encode())
+        for name in ("tokenization.py", "fastterms.py", "scoring.py", "builder.py", "postings.py",
+                     "data/stopwords.txt", "data/variants.txt"):
             digest.update(resources.files("retrieval").joinpath(name).read_bytes())
         return digest.hexdigest()
 
@@ -631,7 +655,8 @@ class AnswerService:
             return None
         if new:
             bodies = [await self.store.get_body(a.article_id) or "" for a in new]
-            delta = await asyncio.to_thread(_delta, index.delta_builder(), new, bodies)
+            delta = await asyncio.to_thread(_delta, index.delta_builder(), new, bodies,
+                                            self.settings.max_article_bytes)
             if delta is None:
                 return None
             index = index.with_segment(delta)
@@ -677,17 +702,34 @@ class AnswerService:
         analysis: _Analysis,
         added: list[int],
     ) -> None:
-        """Feed every stored sentence row, article by article, to ``analysis``."""
+        """Feed every stored sentence row, article by article, to ``analysis``.
+
+        Rows are handed over in batches of whole articles, cut where an article starts once
+        a batch holds `_BUILD_ROWS` rows: every row is looked at once, however long its
+        article (an article longer than a batch makes one larger batch). Of an article
+        stored before the size limit, only the sentences within ``max_article_bytes`` are
+        indexed.
+        """
         position = {a.article_id: i for i, a in enumerate(articles)}
+        limit = self.settings.max_article_bytes
+        article_id, used = -1, 0
         try:
             rows: list[SentenceRow] = []
             async for row in self.store.iter_sentences(batch=_FETCH_ROWS):
+                if row.article_id != article_id:
+                    article_id, used = row.article_id, 0
+                size = len(row.text.encode("utf-8", "surrogatepass"))
+                if used <= limit < used + size:  # stored before the limit: index a prefix
+                    log.warning("article %d is over the %d-byte limit: indexing its first %d "
+                                "sentences", article_id, limit, row.position)
+                used += size
+                if used > limit:
+                    continue
+                if len(rows) >= _BUILD_ROWS and row.article_id != rows[-1].article_id:
+                    await analysis.submit(_complete_articles(rows, articles, position, added))
+                    rows = []
                 rows.append(row)
-                if len(rows) >= _BUILD_ROWS:
-                    documents, rows = _complete_articles(rows, articles, position, added, False)
-                    await analysis.submit(documents)
-            documents, _ = _complete_articles(rows, articles, position, added, True)
-            await analysis.submit(documents)
+            await analysis.submit(_complete_articles(rows, articles, position, added))
             await analysis.finish()
         finally:
             await analysis.close()
@@ -898,7 +940,7 @@ class AnswerService:
         snapshot = self._snapshot
         best = answer.best
         if snapshot is None or best is None or snapshot.index.is_empty:
-            return Evidence(0.0, 0.0, 0.0, 0, 0.0, False)
+            return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, False)
         asked = [t for t in answer.query_terms if t not in answer.added_terms]
         return _evidence(snapshot, asked, best, understand(answer.query))
 

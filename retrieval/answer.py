@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from retrieval.bm25 import SentenceHit
 from retrieval.fastterms import terms as analyze_terms
 from retrieval.prose import is_prose
 from retrieval.rerank import expected_answer_type, holds_answer_type
 from retrieval.tokenization import tokenize_with_spans
-from retrieval.types import Answer, Document, ScoredPassage, Sentence
+from retrieval.types import Answer, Document, ScoredPassage, Sentence, SentenceHit
 
 MAX_LIST_ITEMS = 12
 FRAGMENT_GAIN = 0.2

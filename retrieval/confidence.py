@@ -10,7 +10,9 @@ Two kinds of evidence lower both:
 
 * a query term that no sentence holds (after typo correction) is evidence against
   answering, not a term to drop: it weighs ``unknown_weight`` times the IDF of a term
-  found in a single sentence, and the matches are shares of the weight including it;
+  found in a single sentence, and the matches are shares of the weight including it
+  (common English words, ``retrieval/data/common_words.txt``, are no evidence: a small
+  corpus may simply not use "happened");
 * a passage whose most specific matched term is common (its IDF under ``min_specific``
   of a one-sentence term's) matches only common words and is not an answer;
 * for a short question (at most ``rarest_max_terms`` terms: off-topic questions are short),
@@ -29,10 +31,12 @@ below ``min_article_match``; ``bench/quality.py`` prints the trade-off.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from retrieval.fastterms import terms as analyze_terms
 from retrieval.fusion import FusedIndex
@@ -45,6 +49,7 @@ INFORMATIVE = 3
 """A long message is judged by its asking sentence and this many of its rarest terms."""
 
 
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """The parts the two matches are made of (`match` combines them)."""
@@ -52,7 +57,7 @@ class Evidence:
     passage: float  # share of the known terms' weight held by the passage
     article: float  # ... by its article
     known: float  # weight of the known terms
-    unknown: int  # number of terms no sentence holds
+    unknown: float  # number of terms no sentence holds (common words aside)
     rare: float  # IDF of a term found in one sentence
     rarest_missing: bool  # the article lacks the most informative term (or one is unknown)
     specific: float = 1.0  # IDF of the rarest term the passage holds, over `rare`
@@ -105,6 +110,15 @@ def _rarest(index: FusedIndex, terms: Sequence[str]) -> str | None:
     return distinct[max(range(len(distinct)), key=weights.__getitem__)]
 
 
+@functools.cache
+def common_terms() -> frozenset[str]:
+    """Terms of ``retrieval/data/common_words.txt``: missing from a corpus, no evidence."""
+    text = (resources.files("retrieval") / "data" / "common_words.txt").read_text(
+        encoding="utf-8")
+    lines = (line.split("#", 1)[0] for line in text.splitlines())
+    return frozenset(term for line in lines for term in tokenize(line))
+
+
 def evidence(
     index: FusedIndex,
     query_terms: Sequence[str],
@@ -117,7 +131,9 @@ def evidence(
     distinct = list(dict.fromkeys(judged))
     weights = [index.idf(term) for term in distinct]
     pool = tokenize(plan.focus) if plan.focus is not None else judged
-    rarest = _rarest(index, [t for t in pool if t in distinct] or judged)
+    common = common_terms()
+    telling = [t for t in distinct if t not in common or index.idf(t) > 0]
+    rarest = _rarest(index, [t for t in pool if t in telling] or telling)
     missing = rarest is not None and (
         rarest == "" or index.coverage([rarest], doc_index=doc_index) == 0)
     rare = math.log1p((index.sentence_count - 0.5) / 1.5)
@@ -128,7 +144,8 @@ def evidence(
         passage=index.coverage(judged, text=passage_text),
         article=index.coverage(judged, doc_index=doc_index),
         known=sum(weights),
-        unknown=sum(1 for w in weights if w <= 0),
+        unknown=sum(1 for t, w in zip(distinct, weights, strict=True)
+                    if w <= 0 and t not in common),
         rare=rare,
         rarest_missing=missing,
         specific=specific / rare if rare > 0 else 0.0,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from retrieval.bm25 import SentenceHit
+from retrieval.types import SentenceHit
 
 __all__ = ["HALF_LIFE_DAYS", "STRONG", "WEAK", "age_days", "apply_recency"]
 

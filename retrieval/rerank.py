@@ -18,8 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
-from retrieval.bm25 import SentenceHit
-from retrieval.types import Document
+from retrieval.types import Document, SentenceHit
 
 AnswerType = Literal["person", "date", "number", "place"]
 

@@ -1,4 +1,4 @@
-"""Domain values shared by the retrieval package and its callers."""
+"""Domain values shared by the retrieval package and its callers, and its one domain error."""
 
 from __future__ import annotations
 
@@ -47,6 +47,26 @@ class BM25Params:
     k1: float = 1.5
     b: float = 0.75
     window: int = 1
+
+
+class EmptyCorpusError(ValueError):
+    """Raised when an index is asked to search a corpus with no indexable terms."""
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceHit:
+    """One scored sentence: index of its document in the index order, its position, score.
+
+    ``sentence`` is its number in the index (-1 when unknown); ``match`` is the share of
+    the query's sentence-level IDF it matches, ``S(s) / Q`` (see `retrieval.scoring`; 0.0
+    when not computed).
+    """
+
+    doc_index: int
+    position: int
+    score: float
+    sentence: int = -1
+    match: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

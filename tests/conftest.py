@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from corpus.ingest import read_articles
+from corpus.models import Article
+from retrieval.sentences import segment
+from retrieval.types import Document
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -35,3 +39,21 @@ def eval_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"evaluation data not present: {path} (set NEWSDESK_EVAL_DIR)")
     return path
+
+
+REALTIME_QUESTIONS = [
+    "Which wildly popular show was recently green lit for a new season?",
+    "Which country is now bankrupt, according to a statement this week from its administration?",
+    "Which team won the 2022 NHL Stanley Cup Finals?",
+    "How many baby swings and rockers were recalled this week due to reports of infant injuries?",
+]
+
+
+@pytest.fixture(scope="session")
+def realtimeqa_documents() -> list[Document]:
+    """The RealTime QA articles as documents (read and split once per session)."""
+    path = eval_file("realtimeqa", "articles.jsonl.gz")
+    articles = [a for a in read_articles(path) if isinstance(a, Article)]
+    return [Document(doc_id=i + 1, title=a.title, source=a.source, url=a.url,
+                     published=a.published, sentences=tuple(segment(a.body)))
+            for i, a in enumerate(articles)]

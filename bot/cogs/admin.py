@@ -63,6 +63,9 @@ def report_text(report: IngestReport) -> str:
         lines.extend(f"• {escape(str(skip))}" for skip in report.skipped[:5])
         if len(report.skipped) > 5:
             lines.append(f"… and {len(report.skipped) - 5} more.")
+    if report.truncated:
+        lines.append(f"Stored only in part (too long) {len(report.truncated)}:")
+        lines.extend(f"• {escape(str(note))}" for note in report.truncated[:5])
     if not lines:
         lines.append("Nothing was added: no article text was found.")
     return message("\n".join(lines))

@@ -13,9 +13,8 @@ from bench.quality import (
     squad_rank,
 )
 from retrieval.answer import compose
-from retrieval.bm25 import SentenceHit
 from retrieval.sentences import segment
-from retrieval.types import Answer, Document
+from retrieval.types import Answer, Document, SentenceHit
 
 
 def test_align_maps_stored_offsets_back_through_collapsed_whitespace():

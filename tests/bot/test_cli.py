@@ -55,6 +55,17 @@ def test_ingest_reports_skips_with_file_and_line_and_fails_only_when_nothing_rea
     assert f"skipped {worse}:1: " in failed.stdout
 
 
+def test_ingest_reports_an_article_cut_to_the_size_limit(db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_MAX_ARTICLE_BYTES", "10000")
+    big = tmp_path / "big.txt"
+    big.write_text("Long\n\n" + " ".join(f"Word number {n} is here." for n in range(2000)))
+    result = newsdesk("ingest", str(big), db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert "added 1" in result.stdout
+    assert f"truncated {big}: article text is " in result.stdout
+    assert "(NEWSDESK_MAX_ARTICLE_BYTES)" in result.stdout
+
+
 def test_ingest_missing_path_is_a_clear_error(db_path, tmp_path):
     result = newsdesk("ingest", str(tmp_path / "nope"), db=db_path)
     assert result.returncode == 2

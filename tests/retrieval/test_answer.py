@@ -1,9 +1,9 @@
 from retrieval.answer import compose, match_spans, passage_window, second_fragment
-from retrieval.bm25 import BM25Index, SentenceHit
+from retrieval.fusion import FusedIndex
 from retrieval.rerank import rerank
 from retrieval.sentences import segment
 from retrieval.tokenization import tokenize
-from retrieval.types import Document
+from retrieval.types import Document, SentenceHit
 
 
 def doc(body: str, doc_id: int = 1) -> Document:
@@ -23,7 +23,7 @@ def test_sent_01_answer_passage_is_sentence_three_with_its_neighbour():
             "a statement. Gen. A. B. Carter and Mr. D. Evans signed it on Jan. 5.")
     documents = [doc(text)]
     terms = tokenize("Who signed the statement?")
-    hits = rerank("Who signed the statement?", BM25Index.build(documents).search(terms, top_k=5),
+    hits = rerank("Who signed the statement?", FusedIndex.build(documents).search(terms, 5),
                   documents)
     answer = compose("Who signed the statement?", terms, hits, documents, top_k=1)
     best = answer.hits[0]
@@ -37,7 +37,7 @@ def test_sent_01_answer_passage_is_sentence_three_with_its_neighbour():
 def test_compose_drops_hits_inside_a_better_passage():
     documents = [doc("Bridge one. Bridge two. Bridge three. Other. Other. Bridge four.")]
     terms = tokenize("bridge")
-    hits = BM25Index.build(documents).search(terms, top_k=10)
+    hits = FusedIndex.build(documents).search(terms, 10)
     answer = compose("bridge", terms, hits, documents, top_k=5)
     shown = [s.position for hit in answer.hits for s in hit.sentences]
     assert len(shown) == len(set(shown))

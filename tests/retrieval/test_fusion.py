@@ -5,13 +5,12 @@ import pytest
 
 from corpus.ingest import read_articles
 from corpus.models import Article
-from retrieval.bm25 import BM25Index, EmptyCorpusError, ReferenceBM25
-from retrieval.fusion import FusedIndex, FusionParams
+from retrieval.fusion import FusedIndex
 from retrieval.reference import ReferenceFused
 from retrieval.sentences import segment
 from retrieval.tokenization import tokenize
-from retrieval.types import BM25Params, Document
-from tests.conftest import DATA, eval_file
+from retrieval.types import Document, EmptyCorpusError
+from tests.conftest import DATA, REALTIME_QUESTIONS
 
 QUESTIONS = [
     "When did the harbour bridge reopen?",
@@ -68,29 +67,6 @@ def test_fused_scores_equal_the_rank_bm25_reference_on_the_shipped_corpus(tiny_d
     assert_same_ranking(index, reference, tokenize(question), 10)
 
 
-def test_fused_scores_match_the_formula_by_hand():
-    docs = [
-        Document(1, "Bridge news", None, None, None, tuple(segment("Bridge closed. Ferry ran."))),
-        Document(2, None, None, None, None, tuple(segment("Ferry fares rise."))),
-    ]
-    params, fusion = BM25Params(k1=1.2, b=0.5), FusionParams(article_weight=0.4,
-                                                             title_weight=0.2)
-    index = FusedIndex.build(docs, params, fusion)
-    hits = index.search(["ferri"], 10)
-    sentences = ReferenceBM25([["bridg", "close"], ["ferri", "ran"], ["ferri", "fare", "rise"]],
-                              k1=1.2, b=0.5)
-    articles = ReferenceBM25([["bridg", "close", "ferri", "ran"], ["ferri", "fare", "rise"]],
-                             k1=1.5, b=0.9)
-    s = sentences.get_scores(["ferri"])
-    a = articles.get_scores(["ferri"])
-    weight = sentences.idf["ferri"]
-    expected = {(0, 1): s[1] / weight + 0.4 * a[0] / a.max(),
-                (1, 0): s[2] / weight + 0.4 * a[1] / a.max()}
-    assert {(h.doc_index, h.position): h.score for h in hits} == pytest.approx(expected)
-    assert {(h.doc_index, h.position): h.match for h in hits} == pytest.approx(
-        {(0, 1): s[1] / weight, (1, 0): s[2] / weight})
-
-
 @pytest.mark.parametrize("depth", [1, 5, 17, 40])
 def test_pruned_search_equals_scoring_every_sentence(depth):
     docs = synthetic_documents()
@@ -121,11 +97,46 @@ def test_term_in_every_sentence_still_ranks_every_sentence():
     assert [h.doc_index for h in hits] == [0, 1, 2]  # ties break by index order
 
 
-def test_unknown_terms_and_empty_corpus():
-    docs = [Document(1, None, None, None, None, tuple(segment("The port reopened.")))]
-    assert FusedIndex.build(docs).search(["volcano"], 3) == []
-    with pytest.raises(EmptyCorpusError):
-        FusedIndex.build([]).search(["port"], 3)
+def one_sentence_docs(sentences: list[str]) -> list[Document]:
+    return [Document(doc_id=i + 1, title=f"doc {i + 1}", source=None, url=None, published=None,
+                     sentences=tuple(segment(text)))
+            for i, text in enumerate(sentences)]
+
+
+# Case BM25-03 (../shared/cases/cases.jsonl)
+@pytest.mark.parametrize("bodies", [[], ["   \n\n  "], ["the of and", "a an"]])
+def test_bm25_03_empty_corpus_is_a_clear_error_not_zero_division(bodies):
+    index = FusedIndex.build(one_sentence_docs(bodies))
+    assert index.is_empty
+    with pytest.raises(EmptyCorpusError, match="no sentences indexed"):
+        index.search(["port"], 3)
+
+
+# Case BM25-04 (../shared/cases/cases.jsonl)
+def test_bm25_04_no_query_term_in_corpus_returns_nothing():
+    docs = one_sentence_docs([
+        "The harbour bridge reopened on Saturday.",
+        "Ferry fares will rise in June.",
+        "The council approved the budget.",
+    ])
+    index = FusedIndex.build(docs)
+    assert index.search(tokenize("What did the volcano do?"), 1) == []
+    assert index.search(["volcano"], 3) == []
+
+
+# Case BM25-04 (../shared/cases/cases.jsonl)
+def test_bm25_04_ties_break_by_build_order_every_time():
+    docs = one_sentence_docs(["Bridge news today.", "Bridge news today.", "Bridge news today."])
+    index = FusedIndex.build(docs)
+    orders = {tuple(h.doc_index for h in index.search(["bridg"], 2)) for _ in range(5)}
+    assert orders == {(0, 1)}
+
+
+def test_doc_mask_filters_before_ranking():
+    docs = one_sentence_docs(["Bridge bridge bridge.", "Bridge closed.", "Ferry."])
+    index = FusedIndex.build(docs)
+    mask = np.array([False, True, True])
+    assert [h.doc_index for h in index.search(["bridg"], 1, doc_mask=mask)] == [1]
 
 
 def test_added_segment_shares_corpus_statistics():
@@ -164,35 +175,6 @@ def test_coverage_counts_idf_weight_of_terms_present():
         index.idf("bridg") / total)
     assert index.coverage(terms, doc_index=0) == pytest.approx(
         (index.idf("bridg") + index.idf("ferri")) / total)
-
-
-@pytest.fixture(scope="module")
-def realtimeqa_documents() -> list[Document]:
-    path = eval_file("realtimeqa", "articles.jsonl.gz")
-    return documents_of([a for a in read_articles(path) if isinstance(a, Article)])
-
-
-REALTIME_QUESTIONS = [
-    "Which wildly popular show was recently green lit for a new season?",
-    "Which country is now bankrupt, according to a statement this week from its administration?",
-    "Which team won the 2022 NHL Stanley Cup Finals?",
-    "How many baby swings and rockers were recalled this week due to reports of infant injuries?",
-]
-
-
-def test_sentence_bm25_equals_rank_bm25_on_the_realtimeqa_corpus(realtimeqa_documents):
-    params = BM25Params(k1=0.5, b=0.3)
-    index = BM25Index.build(realtimeqa_documents, params)
-    keys = [(d, s.position) for d, doc in enumerate(realtimeqa_documents) for s in doc.sentences]
-    reference = ReferenceBM25([tokenize(s.text) for doc in realtimeqa_documents
-                               for s in doc.sentences], k1=params.k1, b=params.b)
-    for question in REALTIME_QUESTIONS:
-        terms = list(dict.fromkeys(tokenize(question)))
-        expected = np.asarray(reference.get_scores(terms))
-        order = np.argsort(-expected, kind="stable")[:10]
-        hits = index.search(terms, 10)
-        assert [(h.doc_index, h.position) for h in hits] == [keys[i] for i in order]
-        assert [h.score for h in hits] == pytest.approx(expected[order].tolist(), rel=1e-6)
 
 
 def test_fused_scores_equal_the_reference_on_the_realtimeqa_corpus(realtimeqa_documents):

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from retrieval.bm25 import SentenceHit
 from retrieval.recency import age_days, apply_recency, recency_factor
+from retrieval.types import SentenceHit
 
 
 def test_age_in_days_up_to_the_as_of_day() -> None:

@@ -15,7 +15,7 @@ import pytest
 
 import retrieval
 from retrieval import sentences
-from retrieval.sentences import segment, split_sentences
+from retrieval.sentences import segment, segment_within, split_sentences
 from retrieval.types import Sentence
 
 REPO = Path(__file__).resolve().parents[2]
@@ -619,3 +619,52 @@ def test_package_exports_split_sentences_segment_and_tokenize() -> None:
     assert retrieval.split_sentences is split_sentences
     assert retrieval.segment is segment
     assert callable(retrieval.tokenize)
+
+
+def test_segment_within_keeps_a_body_that_fits():
+    body = "The port reopened. Ferries ran again."
+    assert segment_within(body, 10_000) == (body, segment(body))
+    assert segment_within(body, len(body.encode("utf-8"))) == (body, segment(body))
+
+
+def test_segment_within_cuts_at_the_last_sentence_end_inside_the_limit():
+    sentences = [f"Sentence {n} is here." for n in range(1_000)]
+    body = " ".join(sentences)
+    kept, found = segment_within(body, 5_000)
+    assert len(kept.encode("utf-8")) <= 5_000
+    assert [s.text for s in found] == sentences[: len(found)]
+    assert kept == " ".join(sentences[: len(found)])
+    assert len(found) >= len(kept) // 25
+    assert len(found) > 200
+    assert found == segment(kept)
+
+
+def test_segment_within_counts_bytes_not_characters():
+    body = "Café déjà vu. " * 1_000
+    kept, found = segment_within(body, 1_000)
+    assert len(kept.encode("utf-8")) <= 1_000
+    assert len(kept) < 1_000
+    assert all(s.text == "Café déjà vu." for s in found)
+
+
+def test_segment_within_cuts_one_overlong_sentence_at_a_space():
+    body = "word " * 10_000
+    kept, found = segment_within(body, 1_000)
+    assert len(kept) <= 1_000
+    assert kept.endswith("word")
+    assert [s.text for s in found] == [kept]
+
+
+def test_segment_within_splits_only_the_kept_prefix(monkeypatch: pytest.MonkeyPatch):
+    split: list[int] = []
+    real = sentences._spans
+
+    def counting(text: str):
+        split.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(sentences, "_spans", counting)
+    body = "Word number 7 is here. " * 200_000  # 4.6 MB
+    segment_within(body, 10_000)
+    assert split
+    assert max(split) <= 10_000

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from retrieval.postings import DocumentInfo, SegmentBuilder, _expand, analyze_texts
+from retrieval.builder import SegmentBuilder, _expand, analyze_texts
+from retrieval.postings import DocumentInfo
 from retrieval.sentences import segment
 from retrieval.types import BM25Params, Document
 

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
         0.0, ge=0, le=1,
         description="abstain when the passage's rarest matched term is this common or more",
     )
+    focus_search: bool = Field(
+        True, description="rank a long message by its asking sentence and rarest words"
+    )
     synonyms: bool = Field(
         False, description="also search hand-kept news paraphrases (measured: off is better)"
     )

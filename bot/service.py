@@ -30,7 +30,7 @@ from corpus.store import SHARED_SCOPE, ArticleStore, SentenceRow
 from retrieval import persist
 from retrieval.answer import compose
 from retrieval.builder import Analyzed, SegmentBuilder, analyze_texts
-from retrieval.confidence import Evidence, evidence
+from retrieval.confidence import Evidence, evidence, judged_terms
 from retrieval.fusion import FusedIndex
 from retrieval.postings import DocumentInfo, Segment
 from retrieval.prose import is_prose
@@ -896,6 +896,9 @@ class AnswerService:
         depth = max(wanted, settings.rerank_depth, _RECENT_DEPTH if plan.recency else 0)
         added = tuple(expand(query_terms, index.frequency)) if settings.synonyms else ()
         searched = query_terms + added
+        if plan.focus is not None and settings.focus_search:
+            # a long message: rank by its asking sentence and its most informative words
+            searched = judged_terms(index, query_terms, plan) + added
         hits = index.search(searched, depth, doc_mask=mask)
 
         def text_of(hit: SentenceHit) -> str:

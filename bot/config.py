@@ -79,10 +79,10 @@ class Settings(BaseSettings):
         False, description="also search hand-kept news paraphrases (measured: off is better)"
     )
     recency_weak: float = Field(
-        0.05, ge=0, description="recency prior strength for any question (newer wins ties)"
+        0.15, ge=0, description="recency prior strength for any question (newer wins ties)"
     )
     recency_strong: float = Field(
-        0.3, ge=0, description="recency prior strength when the question says now/latest/..."
+        0.6, ge=0, description="recency prior strength when the question says now/latest/..."
     )
     index_dir: Path | None = Field(
         None, description="where the index is saved (default: next to the database)"

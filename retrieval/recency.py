@@ -6,10 +6,10 @@ where ``age`` is the number of days between its article's publication and the as
 when the question asks for the current state ("now", "latest", "so far", "this week":
 `retrieval.query.QueryPlan.recency`).  Undated articles get no advantage (factor 1);
 articles dated after the as-of day are filtered out before ranking, so ``age`` is never
-negative here.  The values (the service's ``recency_weak`` / ``recency_strong`` settings) were chosen on the
-tune half of the member dev set and the RealTime QA tuning questions asked as of their date
-(``bench/members.py``, ``bench/quality.py``): 0.05/0.3 gave 0.357 answer@1 on the tuning
-questions, 0.15/0.6 gave 0.383, 0.3/1.0 gave 0.377.
+negative here.  The values (the service's ``recency_weak`` / ``recency_strong``) were
+chosen on the tune half of the member dev set and the RealTime QA tuning questions asked as
+of their date (``bench/members.py``, ``bench/quality.py``): 0.05/0.3 gave 0.357 answer@1 on
+the tuning questions, 0.15/0.6 gave 0.383, 0.3/1.0 gave 0.377.
 """
 
 from __future__ import annotations

@@ -592,13 +592,13 @@ async def abstention(
         refused = float(np.mean((bad_match[:, 0] < passage) | (bad_match[:, 1] < article)))
         kept = float(np.mean(correct & (good_match[:, 0] >= passage)
                              & (good_match[:, 1] >= article)))
-        ok = refused >= 0.60 and base - kept <= 0.03
+        ok = refused >= 0.75 and base - kept <= 0.0301
         mark = " (default)" if (passage, article) == chosen else ""
         rows.append([f"{passage:.2f}", f"{article:.2f}{mark}", refused, kept,
                      f"{kept - base:+.3f}", "yes" if ok else ""])
     table("abstention trade-off",
           ["min_match", "min_article_match", "unanswerable refused", "answer@1 on the 166",
-           "change", ">=60% refused, drop <=3 pts"], rows)
+           "change", ">=75% refused, drop <=3 pts"], rows)
 
 
 # -- non-prose lines -------------------------------------------------------------------------

@@ -909,8 +909,8 @@ class AnswerService:
         strength = settings.recency_strong if plan.recency else settings.recency_weak
         hits = apply_recency(hits, lambda hit: snapshot.infos[hit.doc_index].published,
                              as_of or date.today(), strength)
-        hits = [hit for hit in hits if is_prose(index.sentence_text(hit.sentence))]
-        answer = compose(query, searched, hits, snapshot.by_position, top_k=top_k,
+        shown = (hit for hit in hits if is_prose(index.sentence_text(hit.sentence)))
+        answer = compose(query, searched, shown, snapshot.by_position, top_k=top_k,
                          window=window, weight=index.idf)
         if added:
             answer = replace(answer, added_terms=added)

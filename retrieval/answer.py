@@ -13,15 +13,18 @@ sentences sharing one common word.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 
 from retrieval.fastterms import terms as analyze_terms
 from retrieval.prose import is_prose
 from retrieval.rerank import expected_answer_type, holds_answer_type
-from retrieval.tokenization import tokenize_with_spans
+from retrieval.tokenization import tokenize_with_spans, variant_sources
 from retrieval.types import Answer, Document, ScoredPassage, Sentence, SentenceHit
 
 MAX_LIST_ITEMS = 12
+_UNIT_NEEDLES = {"billion": ("bn", "b"), "million": ("m",), "thousand": ("k",),
+                 "trillion": ("tn", "trn")}
 FRAGMENT_GAIN = 0.2
 """Share of the question's weight a second fragment must add to be shown."""
 OTHER_HIT_SHARE = 0.5
@@ -112,6 +115,29 @@ def _run_on(document: Document, window: tuple[Sentence, ...]) -> tuple[Sentence,
     return (*window, following)
 
 
+def _plain(text: str) -> str:
+    """``text`` casefolded without Latin accents (for substring tests against terms)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                   if not unicodedata.combining(c))
+
+
+def _needles(terms: set[str]) -> list[str]:
+    """Substrings one of which any text holding one of ``terms`` contains.
+
+    A stem's first three letters (stems are prefixes of their words, after accent folding),
+    the analyzer's variant sources for a term ("said" for ``say``) and "bn"/"m"/"k" for the
+    money-unit terms.
+    """
+    needles: set[str] = set()
+    for term in terms:
+        needles.add(term[:3])
+        needles.update(word[:3] for word in variant_sources(term))
+        needles.update(_UNIT_NEEDLES.get(term, ()))
+    return sorted(needles)
+
+
 def second_fragment(
     document: Document,
     shown: Sequence[Sentence],
@@ -143,9 +169,13 @@ def second_fragment(
     shown_positions = {s.position for s in shown}
     best: Sentence | None = None
     best_gain = FRAGMENT_GAIN * total
+    needles = _needles(missing if answer_type is None else set(wanted))
     for sentence in document.sentences:
         if sentence.position in shown_positions:
             continue
+        folded = _plain(sentence.text)
+        if not any(needle in folded for needle in needles):
+            continue  # holds no wanted term: cannot gain (a cheap test before analysis)
         terms = set(analyze_terms(sentence.text))
         gain = sum(wanted[t] for t in missing & terms)
         if answer_type is not None and holds_answer_type(sentence.text, answer_type, query):
@@ -158,7 +188,7 @@ def second_fragment(
 def compose(
     query: str,
     query_terms: Sequence[str],
-    hits: Sequence[SentenceHit],
+    hits: Iterable[SentenceHit],
     documents: Sequence[Document],
     *,
     top_k: int,

@@ -40,7 +40,7 @@ from importlib import resources
 
 from nltk.stem.snowball import SnowballStemmer
 
-__all__ = ["STOPWORDS", "spans_of_matches", "tokenize", "tokenize_with_spans"]
+__all__ = ["STOPWORDS", "spans_of_matches", "tokenize", "tokenize_with_spans", "variant_sources"]
 
 
 def _data_lines(name: str) -> list[str]:
@@ -57,6 +57,19 @@ _VARIANTS: dict[str, str] = {
     line.split()[0]: line.split()[1] for line in _data_lines("variants.txt")
 }
 """Word -> indexed form (British -> American, irregular verb -> base), before stemming."""
+
+
+@functools.cache
+def _variant_sources() -> dict[str, tuple[str, ...]]:
+    sources: dict[str, list[str]] = {}
+    for word, form in _VARIANTS.items():
+        sources.setdefault(_stem(form), []).append(word)
+    return {term: tuple(words) for term, words in sources.items()}
+
+
+def variant_sources(term: str) -> tuple[str, ...]:
+    """The words the analyzer rewrites to ``term``'s word ("said", "says" for ``say``)."""
+    return _variant_sources().get(term, ())
 
 _MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _CHAR = rf"(?:[^\W_]|[{_MARK}])"

@@ -193,4 +193,34 @@ def breaks_after_period(
         return _after_abbreviation(kind, word, first_upper, headline)
     if INITIALS.fullmatch(prev) and prev[0].isupper():
         return not headline and _is_opener(next_token, word)
-    return True
+    return not _is_ordinal(line, prev_start, prev, word)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ORDINAL_NEXT = _words("""
+Januar Jänner Februar März Maerz April Mai Juni Juli August September Oktober November
+Dezember FC Bundesliga Liga Klasse Jahrhundert Weltkrieg Runde Platz Spieltag Mannschaft
+Internationale Etage Stock Mal Auflage Ausgabe Quartal Halbjahr Halbzeit Tag Woche
+""")
+_ORDINAL_BEFORE = _words("""
+am vom zum zur bis im ab seit der die das den dem des beim ihr ihrem ihren sein seinem
+seinen ihre seine einem einer eines
+""")
+
+
+def _is_ordinal(line: str, prev_start: int, prev: str, word: str) -> bool:
+    """A German ordinal: "am 3. Mai", "1. FC Köln", "der 2. Weltkrieg" (no sentence end).
+
+    A number of one or two digits followed by ``.`` is an ordinal when a month name or a
+    noun that ordinals go with follows, or when a German article or preposition precedes
+    ("am", "vom", "der", "im").  "in 2013. The" and "won 3. The" still end sentences.
+    """
+    if not (prev.isdigit() and len(prev) <= 2):
+        return False
+    if word in _ORDINAL_NEXT:
+        return True
+    before = line[:prev_start].split()
+    return bool(before) and before[-1] in _ORDINAL_BEFORE

@@ -27,6 +27,10 @@ Rules at such a place, with *next* the following word without opening quotes/bra
   and the next word decide (`retrieval.abbreviations`: "Gen. A. B. Carter", "the U.S.
   Senate" stay whole, "in the U.S. The talks" splits); on a title-case line without final
   punctuation (a headline) they never break.
+- A German ordinal does not break: a one- or two-digit number + ``.`` before a month or a
+  noun ordinals go with ("am 3. Mai", "1. FC Köln"), or after a German article or
+  preposition ("am", "der", "im").  Spanish and other titles ("Sra.", "Núm.") are listed
+  in ``abbreviations.txt``.
 - Any other word or number followed by ``.`` breaks (decimals such as 3.5 never qualify).
 - The CJK full stop ``。`` and the full-width ``!`` and ``?`` (U+FF01, U+FF1F; also U+FF61)
   end a sentence with or without a following space, with their closing quotes/brackets.

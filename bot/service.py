@@ -54,7 +54,7 @@ _PARALLEL_MIN = 100_000  # sentences from which a full build analyses in worker 
 _DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
 _MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
 _SMALL_CORPUS = 10_000  # sentences; below it a typo correction may be found only once
-_RECENT_DEPTH = 60  # candidates ranked when the question asks for the current state
+_RECENT_DEPTH = 30  # candidates ranked when the question asks for the current state
 
 
 @dataclass(slots=True)

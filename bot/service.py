@@ -54,6 +54,7 @@ _PARALLEL_MIN = 100_000  # sentences from which a full build analyses in worker 
 _DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
 _MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
 _SMALL_CORPUS = 10_000  # sentences; below it a typo correction may be found only once
+_LEAD_WORDS = 5  # a headline's lead sentence has at least this many words
 _RECENT_DEPTH = 30  # candidates ranked when the question asks for the current state
 
 
@@ -165,7 +166,7 @@ def _names(text: str) -> set[str]:
 def _headlines(
     snapshot: _Snapshot, query: str, mask: npt.NDArray[np.bool_] | None, top_k: int
 ) -> Answer:
-    """The newest dated articles (as-of day and filters applied), their first sentence each."""
+    """The newest dated articles (as-of day and filters applied), their lead sentence each."""
     live = ~snapshot.index.removed & (np.char.str_len(snapshot.published) > 0)
     if mask is not None:
         live &= mask
@@ -176,7 +177,9 @@ def _headlines(
         document = snapshot.by_position[position]
         if not document.sentences or any(h.document.title == document.title for h in hits):
             continue
-        first = document.sentences[0]
+        first = next((s for s in document.sentences[:8]  # past a dateline such as "CNN —"
+                      if len(s.text.split()) >= _LEAD_WORDS and is_prose(s.text)),
+                     document.sentences[0])
         hits.append(ScoredPassage(document, first.position, (first,), 0.0, len(hits) + 1))
         if len(hits) >= top_k:
             break

@@ -139,3 +139,18 @@ async def test_german_question_answered_from_a_german_article(settings, tmp_path
         answer = await service.answer("Was eröffnete der Bürgermeister?")
     assert answer.best is not None
     assert "Brücke" in shown(answer)
+
+
+async def test_headline_lead_skips_a_dateline(settings, tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({
+        "title": "Meloni claims victory", "url": "https://n.example/m", "publisher": "CNN",
+        "publish_date": "2022/09/25",
+        "text": "Rome CNN —\n\nBrothers of Italy leader Giorgia Meloni has claimed victory in a "
+                "general election.\n\nVoters turned out in lower numbers."}) + "\n",
+        encoding="utf-8")
+    async with await AnswerService.open(settings, load_sample=False) as service:
+        await service.ingest([path])
+        answer = await service.answer("any news?", as_of=date(2022, 9, 26))
+    assert answer.reason == "headlines"
+    assert answer.hits[0].sentence.text.startswith("Brothers of Italy leader")

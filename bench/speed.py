@@ -20,7 +20,7 @@ Each size is measured in a fresh child process (so peak RSS is that size's alone
 * **peak RSS** of the process during the build, and the index's own arrays split into
   **index MB** (postings, lengths, vocabulary, document metadata) and **text MB** (the
   sentences' UTF-8 text and spans, kept for passages);
-* **p50 / p95 ms**: `AnswerService._answer_sync`, the whole answer path the worker thread
+* **p50 / p95 ms**: `bot.answering.answer_question`, the whole answer path the worker thread
   runs (query analysis, article pass, fused scoring with pruning, rerank, abstention,
   passage assembly), over ``--questions`` real questions (the RealTime QA gold questions,
   then quiz questions in file order), after 20 warm-up questions;
@@ -50,17 +50,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bench.quality import eval_dir, plain_terms
+from bot.answering import Question, answer_question
 from bot.config import Settings
+from bot.indexing import IndexLifecycle
 from bot.service import AnswerService
 from corpus.models import Article
 from corpus.store import ArticleStore, SentenceRow
-from retrieval import persist
 
 WARM_UP = 20
 CONCURRENT = 50
@@ -224,7 +226,6 @@ def index_memory(service: AnswerService) -> dict[str, float]:
 async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dict[str, Any]:
     """Everything but `open s`, for one size, in this (fresh) process."""
     result: dict[str, Any] = {"size": size}
-    index_dir = db.with_name(db.name + ".index")
     settings = quiet_settings(db, persist_index=False)
     store = await ArticleStore.open(db)
     service = AnswerService(store, settings)
@@ -240,17 +241,20 @@ async def measure(db: Path, size: int, limit: int, baseline_queries: int) -> dic
     result["articles"] = snapshot.index.doc_count
     result.update(index_memory(service))
     started = time.perf_counter()
-    key = service.index.config_key()
-    persist.save(snapshot.index.segments[0], index_dir, key, {"corpus_version": -1})
+    saver = IndexLifecycle(service.store, quiet_settings(db))  # persisting, unlike `service`
+    await saver.save(snapshot.index.segments[0], await service.store.list_articles(),
+                     snapshot.version)
     result["save_s"] = time.perf_counter() - started
 
     asked = questions(limit)
     for query in asked[:WARM_UP]:
-        service._answer_sync(query, 3, ("shared",), None, None, 1)
+        answer_question(service.index.snapshot, service.settings,
+                        Question(query, 3, 1, date.today()))
     times = []
     for query in asked:
         started = time.perf_counter()
-        service._answer_sync(query, 3, ("shared",), None, None, 1)
+        answer_question(service.index.snapshot, service.settings,
+                        Question(query, 3, 1, date.today()))
         times.append((time.perf_counter() - started) * 1000)
     result["questions"] = len(asked)
     result["p50_ms"] = float(np.percentile(times, 50))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import difflib
 import json
 import logging
@@ -125,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=_top_k, default=None, help="hits to show, 1-25 (default 3)")
     ask.add_argument("--source", help="only articles from this publisher")
     ask.add_argument("--since", type=_iso_date, help="only articles published on/after YYYY-MM-DD")
+    ask.add_argument("--as-of", type=_iso_date, dest="as_of",
+                     help="answer as on this day, YYYY-MM-DD: later articles are not used, "
+                     "newer ones win near-ties (default: today)")
     ask.add_argument("--guild", help="also search this Discord guild's own articles")
     output = ask.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the answer as JSON")
@@ -227,6 +231,7 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
     scopes = ("shared", args.guild) if args.guild else ("shared",)
     options: dict[str, Any] = {
         "top_k": args.top_k, "scopes": scopes, "source": args.source, "since": args.since,
+        "as_of": args.as_of,
     }
     question = " ".join(args.question).strip()
     if args.jsonl and question:
@@ -277,15 +282,22 @@ async def jsonl_reply(
     question_id: Any = number
     question: str | None = text
     error: str | None = None
+    asked = options
     if text.startswith(("{", "[")):
         question_id, question, error = _question_record(text, number)
+        if question is not None:
+            as_of, error = _record_as_of(text)
+            if error is not None:
+                question = None
+            elif as_of is not None:
+                asked = {**options, "as_of": as_of}
     if question is None:
         print(f"stdin line {number}: {error}", file=sys.stderr)
         result = {"id": question_id, "question": None, "answer": None, "alternatives": [],
                   "query_terms": [], "reason": "invalid_input", "error": error}
     else:
         try:
-            result = answer_to_json(await service.answer(question, **options), question_id)
+            result = answer_to_json(await service.answer(question, **asked), question_id)
         except TimeoutError:
             result = {"id": question_id, "question": question, "answer": None,
                       "alternatives": [], "query_terms": [], "reason": "timeout"}
@@ -300,6 +312,17 @@ def _finite(result: dict[str, Any]) -> dict[str, Any]:
     if isinstance(question_id, float) and not math.isfinite(question_id):
         return {**result, "id": str(question_id)}
     return result
+
+
+def _record_as_of(text: str) -> tuple[date | None, str | None]:
+    """``(as_of, error)`` from the optional ``as_of`` field of a valid JSON question line."""
+    value = json.loads(text).get("as_of")
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(value), None
+    return None, "field 'as_of' must be a date string YYYY-MM-DD"
 
 
 def _question_record(text: str, number: int) -> tuple[Any, str | None, str | None]:

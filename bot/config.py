@@ -54,12 +54,38 @@ class Settings(BaseSettings):
     )
     rerank_depth: int = Field(10, ge=1, le=1000, description="candidates the rerank looks at")
     min_match: float = Field(
-        0.41, ge=0, le=1,
+        0.43, ge=0, le=1,
         description="abstain when the best passage holds less of the question's IDF weight",
     )
     min_article_match: float = Field(
         0.45, ge=0, le=1,
         description="abstain when the best passage's article holds less of it",
+    )
+    unknown_term_weight: float = Field(
+        1.0, ge=0, description="weight of a question term no sentence holds, in rare-term IDFs"
+    )
+    rarest_missing: float = Field(
+        0.5, ge=0, le=1,
+        description="article match factor when it lacks the question's most informative term",
+    )
+    rarest_max_terms: int = Field(
+        4, ge=0, description="rarest_missing applies to questions of at most this many terms",
+    )
+    min_specific: float = Field(
+        0.0, ge=0, le=1,
+        description="abstain when the passage's rarest matched term is this common or more",
+    )
+    focus_search: bool = Field(
+        True, description="rank a long message by its asking sentence and rarest words"
+    )
+    synonyms: bool = Field(
+        False, description="also search hand-kept news paraphrases (measured: off is better)"
+    )
+    recency_weak: float = Field(
+        0.15, ge=0, description="recency prior strength for any question (newer wins ties)"
+    )
+    recency_strong: float = Field(
+        0.6, ge=0, description="recency prior strength when the question says now/latest/..."
     )
     index_dir: Path | None = Field(
         None, description="where the index is saved (default: next to the database)"

@@ -22,7 +22,7 @@ from bot.discord_text import (
     url_spans,
     usable_url,
 )
-from bot.formatting import abstain_message, attribution_parts, position_label
+from bot.formatting import abstain_message, attribution_parts, join_sentences, position_label
 from retrieval.answer import match_spans
 from retrieval.types import Answer, Document, ScoredPassage, Sentence
 
@@ -44,7 +44,7 @@ def passage_slot(
 ) -> Text:
     """Return the passage as a Text with matched words (not inside URLs) marked for bold."""
     chosen = tuple(sentences) if sentences else hit.sentences
-    raw = " ".join(sentence.text for sentence in chosen)
+    raw = join_sentences([s.text for s in chosen], [s.position for s in chosen])
     links = url_spans(raw)
     spans = tuple(
         (start, end)

@@ -13,6 +13,7 @@ ABSTAIN_MESSAGES = {
     "empty_corpus": "No articles are indexed yet: add some with `newsdesk ingest PATH`.",
     "no_match": "No relevant passage found: the articles don't seem to cover that.",
     "filtered_out": "No articles match those filters (publisher or date); try without them.",
+    "not_english": "newsdesk answers questions in English: please ask again in English.",
 }
 
 
@@ -33,11 +34,22 @@ def highlight(text: str, query_terms: tuple[str, ...], mark: Callable[[str], str
     return "".join(pieces)
 
 
+def join_sentences(texts: list[str], positions: list[int]) -> str:
+    """Sentence texts joined by spaces, and by " … " where sentences were skipped."""
+    out: list[str] = []
+    for at, text in enumerate(texts):
+        if at:
+            out.append(" \u2026 " if positions[at] > positions[at - 1] + 1 else " ")
+        out.append(text)
+    return "".join(out)
+
+
 def passage_text(
     hit: ScoredPassage, query_terms: tuple[str, ...], mark: Callable[[str], str]
 ) -> str:
-    """The passage's sentences joined by spaces, matched words marked."""
-    return " ".join(highlight(s.text, query_terms, mark) for s in hit.sentences)
+    """The passage's sentences joined by spaces (" … " between fragments), words marked."""
+    return join_sentences([highlight(s.text, query_terms, mark) for s in hit.sentences],
+                          [s.position for s in hit.sentences])
 
 
 def position_label(hit: ScoredPassage) -> str:
@@ -58,6 +70,14 @@ def render_plain(answer: Answer, *, bold: Callable[[str], str] | None = None) ->
     """Console/CLI text: the passage, its source line, its link, then the other hits."""
     if not answer.hits:
         return abstain_message(answer)
+    if answer.reason == "headlines":
+        lines = ["Latest headlines:"]
+        for hit in answer.hits:
+            title, source, published = attribution_parts(hit.document)
+            lines.append(f"  {hit.rank}. {title} · {source} · {published}")
+            if hit.document.url:
+                lines.append(f"     {hit.document.url}")
+        return "\n".join(lines)
     mark = bold or (lambda word: f"**{word}**")
     best = answer.hits[0]
     lines = [passage_text(best, answer.query_terms, mark), ""]
@@ -80,7 +100,8 @@ def hit_to_json(hit: ScoredPassage) -> dict[str, Any]:
     document = hit.document
     return {
         "rank": hit.rank,
-        "passage": " ".join(s.text for s in hit.sentences),
+        "passage": join_sentences([s.text for s in hit.sentences],
+                                  [s.position for s in hit.sentences]),
         "sentence": hit.sentence.text,
         "score": round(hit.score, 6),
         "sentence_index": hit.sentence_index,

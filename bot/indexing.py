@@ -37,6 +37,7 @@ from corpus.backend import CorpusStore
 from corpus.models import StoredArticle
 from retrieval import persist
 from retrieval.fusion import FusedIndex
+from retrieval.postings import Segment
 from retrieval.scoring import FusionParams
 from retrieval.types import BM25Params
 
@@ -330,22 +331,32 @@ class IndexLifecycle:
                                     max_article_bytes=self.settings.max_article_bytes)
         log.info("indexed %d sentences of %d articles in %.2fs", built.sentence_count,
                  built.doc_count, time.perf_counter() - started)
-        directory = self.index_dir()
-        if directory is not None and not self.store.read_only:
-            key = await asyncio.to_thread(self.config_key)
-            extra = {"corpus_version": version, "identity": await self.store.identity()}
-            by_id = {a.article_id: fingerprint(a) for a in articles}
-            prints = np.array([by_id.get(info.doc_id, 0) for info in built.infos],
-                              dtype=np.uint64)
-            try:
-                await asyncio.to_thread(persist.save, built, directory, key, extra,
-                                        {"fingerprints": prints})
-            except OSError as error:
-                log.warning("could not save the index to %s: %s", directory, error)
-            else:
-                mapped = await asyncio.to_thread(persist.load, directory, key)
-                built = mapped if mapped is not None else built
+        built = await self.save(built, articles, version)
         return await asyncio.to_thread(Snapshot.of, FusedIndex([built], self.fusion), version)
+
+    async def save(
+        self, built: Segment, articles: Sequence[StoredArticle], version: int
+    ) -> Segment:
+        """Save ``built`` (made from ``articles``) beside the database, bound to it.
+
+        Returns the saved copy, memory-mapped, or ``built`` itself when the index is not
+        saved (in-memory or read-only database, persistence off, a full disk: one warning).
+        """
+        directory = self.index_dir()
+        if directory is None or self.store.read_only:
+            return built
+        key = await asyncio.to_thread(self.config_key)
+        extra = {"corpus_version": version, "identity": await self.store.identity()}
+        by_id = {a.article_id: fingerprint(a) for a in articles}
+        prints = np.array([by_id.get(info.doc_id, 0) for info in built.infos], dtype=np.uint64)
+        try:
+            await asyncio.to_thread(persist.save, built, directory, key, extra,
+                                    {"fingerprints": prints})
+        except OSError as error:
+            log.warning("could not save the index to %s: %s", directory, error)
+            return built
+        mapped = await asyncio.to_thread(persist.load, directory, key)
+        return mapped if mapped is not None else built
 
     def _schedule_rebuild(self) -> None:
         if self._rebuild_task is None or self._rebuild_task.done():

@@ -1,9 +1,10 @@
 """AnswerService: the single async answer path used by the console, the CLI and Discord.
 
-It holds the answer path (question -> filters -> fused search -> rerank -> passage ->
-abstention) and ingest orchestration (read -> split -> store -> note the change -> refresh
-the index). The index itself (saved copies, catch-up, background rebuilds) belongs to
-`bot.indexing.IndexLifecycle`; corpus-wide listings to `bot.listings`.
+It holds the answer path (a question in; `bot.answering.answer_question` on the current
+snapshot in a thread; the question log) and ingest orchestration (read -> split -> store ->
+note the change -> refresh the index). The index itself (saved copies, catch-up,
+background rebuilds) belongs to `bot.indexing.IndexLifecycle`; corpus-wide listings to
+`bot.listings`.
 """
 
 from __future__ import annotations
@@ -20,22 +21,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-import numpy as np
-import numpy.typing as npt
-
+from bot.answering import Question, answer_question, evidence_for
 from bot.config import Settings
 from bot.indexing import IndexLifecycle
 from bot.listings import Listings
-from bot.snapshot import Snapshot
 from corpus.backend import SHARED_SCOPE, CorpusStore, SentenceRow
 from corpus.ingest import read_article_bytes, read_articles
 from corpus.models import Article, Skip, StoredArticle
+from corpus.readers.repair import sanitize_unicode
 from corpus.store import ArticleStore
-from retrieval.answer import compose
-from retrieval.rerank import rerank
+from retrieval.confidence import Evidence
+from retrieval.query import understand
 from retrieval.sentences import segment_within
-from retrieval.tokenization import tokenize
-from retrieval.types import Answer, Document, ScoredPassage, Sentence, SentenceHit
+from retrieval.types import Answer, Document, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -106,16 +104,6 @@ def _prepare(
         if len(batch) >= _BATCH:
             break
     return batch
-
-
-def _confidence(
-    snapshot: Snapshot, query_terms: Sequence[str], best: ScoredPassage
-) -> tuple[float, float]:
-    """Passage and article match of ``best`` (see `AnswerService.confidence`)."""
-    text = " ".join(s.text for s in best.sentences)
-    doc_index = snapshot.position_of(best.document.doc_id)
-    return (snapshot.index.coverage(query_terms, text=text),
-            snapshot.index.coverage(query_terms, doc_index=doc_index))
 
 
 def _cut_reason(body: str, kept: str, max_bytes: int) -> str:
@@ -201,95 +189,53 @@ class AnswerService:
         source: str | None = None,
         since: date | None = None,
         window: int | None = None,
+        as_of: date | None = None,
     ) -> Answer:
-        """Answer ``query`` from the documents visible in ``scopes``.
+        """Answer ``query`` from the documents visible in ``scopes`` (see `bot.answering`).
 
         ``source`` (any publisher containing it, case-insensitive) and ``since`` (published
-        on or after; unknown dates excluded) filter the candidates before ranking. Returns
-        an `Answer` whose ``reason`` is ``no_terms``, ``empty_corpus``, ``filtered_out`` (no
-        article passes the filters) or ``no_match`` when it abstains.
+        on or after; unknown dates excluded) filter the candidates before ranking; ``as_of``
+        is the day the question is asked (default: today): articles published after it are
+        not used, and newer ones win near-ties. Returns an `Answer` whose ``reason`` says
+        why it has no hits (``no_terms``, ``empty_corpus``, ``filtered_out``,
+        ``not_english``, ``no_match``) or that it lists ``headlines``.
         Raises TimeoutError after ``search_timeout`` seconds.
         """
+        query = sanitize_unicode(query)
         log.debug("question: %r", query)
-        top_k = top_k or self.settings.top_k
-        window = self.params.window if window is None else window
+        question = Question(
+            query, top_k or self.settings.top_k,
+            self.params.window if window is None else window, as_of or date.today(),
+            tuple(scopes), source, since)
         async with self._search_slots, asyncio.timeout(self.settings.search_timeout):
             answer = await asyncio.to_thread(
-                self._answer_sync, query, top_k, tuple(scopes), source, since, window
-            )
+                answer_question, self.index.snapshot, self.settings, question)
         if not self.settings.question_log:
             return answer
         scope = next((s for s in scopes if s != SHARED_SCOPE), SHARED_SCOPE)
         await self.store.log_question(scope=scope, query=query, answered=bool(answer.hits))
         return answer
 
-    def _answer_sync(
-        self,
-        query: str,
-        top_k: int,
-        scopes: tuple[str, ...],
-        source: str | None,
-        since: date | None,
-        window: int,
-    ) -> Answer:
-        """Terms, then the candidate mask (scopes, publisher, date), then `_ranked`."""
-        query_terms = tuple(tokenize(query))
-        if not query_terms:
-            return Answer(query, query_terms, (), reason="no_terms")
-        snapshot = self.index.snapshot
-        if snapshot is None or snapshot.index.is_empty:
-            return Answer(query, query_terms, (), reason="empty_corpus")
-        if snapshot.shared_only and SHARED_SCOPE in scopes and not source and since is None:
-            return self._ranked(snapshot, query, query_terms, None, top_k, window)
-        mask = np.isin(snapshot.scopes, scopes)
-        if source:
-            mask &= np.char.find(snapshot.sources, source.casefold()) >= 0
-        if since is not None:
-            mask &= snapshot.published >= since.isoformat()
-        if not mask.any():
-            return Answer(query, query_terms, (), reason="filtered_out")
-        return self._ranked(snapshot, query, query_terms, mask, top_k, window)
-
-    def _ranked(
-        self,
-        snapshot: Snapshot,
-        query: str,
-        query_terms: tuple[str, ...],
-        mask: npt.NDArray[np.bool_] | None,
-        top_k: int,
-        window: int,
-    ) -> Answer:
-        """Fused search, rerank, abstention and passage assembly for one query."""
-        settings = self.settings
-        index = snapshot.index
-        wanted = top_k * (2 * window + 1) + 8
-        hits = index.search(query_terms, max(wanted, settings.rerank_depth), doc_mask=mask)
-
-        def text_of(hit: SentenceHit) -> str:
-            return index.sentence_text(hit.sentence)
-
-        hits = rerank(query, hits, text_of, boost=settings.answer_type_boost,
-                      question_penalty=settings.question_penalty)
-        answer = compose(query, query_terms, hits, snapshot.by_position, top_k=top_k,
-                         window=window)
-        if answer.best is not None and (settings.min_match > 0 or settings.min_article_match > 0):
-            passage, article = _confidence(snapshot, query_terms, answer.best)
-            if passage < settings.min_match or article < settings.min_article_match:
-                return Answer(query, query_terms, (), reason="no_match")
-        return answer
-
     def confidence(self, answer: Answer) -> tuple[float, float]:
         """``(passage, article)`` match of the best hit (0.0 each when there is none).
 
-        Each is the share of the question's weight (the IDFs of its terms found in the
-        corpus) whose terms occur in the passage shown, or anywhere in its article: what
-        ``min_match`` and ``min_article_match`` are compared with.
+        What ``min_match`` and ``min_article_match`` are compared with: shares of the
+        question's weight found in the passage shown and in its article, with the evidence
+        of `retrieval.confidence` (unknown terms, the rarest term) applied.
         """
+        settings = self.settings
+        return self.evidence(answer).match(settings.unknown_term_weight,
+                                           settings.rarest_missing, settings.min_specific,
+                                           settings.rarest_max_terms)
+
+    def evidence(self, answer: Answer) -> Evidence:
+        """The parts of `confidence` (for benchmarks that try other weights)."""
         snapshot = self.index.snapshot
         best = answer.best
         if snapshot is None or best is None or snapshot.index.is_empty:
-            return 0.0, 0.0
-        return _confidence(snapshot, answer.query_terms, best)
+            return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, False)
+        asked = [t for t in answer.query_terms if t not in answer.added_terms]
+        return evidence_for(snapshot, asked, best, understand(answer.query))
 
     # -- ingest -------------------------------------------------------------------------
 

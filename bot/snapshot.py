@@ -51,7 +51,8 @@ class Snapshot:
     ``documents`` lists the live documents (not removed) in position order; ``by_position``
     every document. ``sources`` are casefolded publishers ("" when unknown), ``published``
     ISO dates ("" when unknown), ``folded_titles`` casefolded titles ("untitled" when
-    missing), ``sentence_counts`` sentences per document. ``version`` is the store's corpus
+    missing), ``sentence_counts`` sentences per document, ``newest`` the latest publication
+    date ("" when none is known). ``version`` is the store's corpus
     version the index reflects (-1: a saved index not yet compared with the store).
     ``memo`` caches listings of this snapshot (see `bot.listings`).
     """
@@ -68,6 +69,7 @@ class Snapshot:
     sentence_counts: npt.NDArray[np.int64]
     version: int
     shared_only: bool
+    newest: str
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -91,6 +93,7 @@ class Snapshot:
                              else np.zeros(0, dtype=np.int64)),
             version=version,
             shared_only=bool(np.all(scopes[live] == SHARED_SCOPE)),
+            newest=max((i.published or "" for i in infos), default=""),
         )
 
     @property

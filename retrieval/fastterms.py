@@ -13,7 +13,7 @@ present, every sentence of the RealTime QA corpus).
 
 from __future__ import annotations
 
-from retrieval.tokenization import _TOKEN, _analyze
+from retrieval.tokenization import _TOKEN, _analyze, spans_of_matches, tokenize
 
 __all__ = ["terms"]
 
@@ -54,28 +54,11 @@ def terms(text: str) -> list[str]:
         if core.isalnum():
             extend(_WORDS.get(core) or _word(core))
             continue
-        for match in _TOKEN.finditer(piece):
-            extend(_analyze(match.group(), match.lastgroup == "dotted", True))
+        extend(term for term, _, _ in spans_of_matches(piece, list(_TOKEN.finditer(piece)),
+                                                       True))
     return out
-
-
-def _surfaces(text: str) -> list[tuple[str, bool]]:
-    """Every word of ``text`` with whether it is a dotted abbreviation, in text order."""
-    surfaces: list[tuple[str, bool]] = []
-    for piece in text.split():
-        core = piece.strip(_EDGE)
-        if core.isalnum():
-            surfaces.append((core, False))
-        else:
-            surfaces.extend((m.group(), m.lastgroup == "dotted") for m in _TOKEN.finditer(piece))
-    return surfaces
 
 
 def _shouted(text: str) -> list[str]:
     """Text without lower-case letters: capitals count as acronyms only in a one-word text."""
-    surfaces = _surfaces(text)
-    acronyms = len(surfaces) < 2
-    out: list[str] = []
-    for surface, dotted in surfaces:
-        out.extend(_analyze(surface, dotted, acronyms))
-    return out
+    return tokenize(text)

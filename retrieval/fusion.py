@@ -147,6 +147,11 @@ class FusedIndex:
         df_s = self._frequencies(ids)[0]
         return idf(self.sentence_count, df_s) if df_s else 0.0
 
+    def frequency(self, term: str) -> int:
+        """Number of sentences holding ``term`` (0 when it is not in the vocabulary)."""
+        ids = [s.vocabulary.get(term, -1) for s in self.segments]
+        return self._frequencies(ids)[0] if max(ids, default=-1) >= 0 else 0
+
     def _query(self, query_terms: Sequence[str]) -> Query | None:
         key = tuple(query_terms)
         if key in self._queries:

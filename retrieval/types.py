@@ -102,13 +102,18 @@ class Answer:
 
     ``hits`` is empty when newsdesk abstains; ``reason`` then says why:
     ``"no_terms"`` (the query has no content terms), ``"empty_corpus"`` (nothing indexed),
-    or ``"no_match"`` (no sentence matches well enough).
+    ``"no_match"`` (no sentence matches well enough) or ``"not_english"`` (the question is
+    in another language and no passage in that language answers it).  ``reason`` is
+    ``"headlines"`` when the hits are the newest articles (a request for news with no
+    topic).  ``added_terms`` are the terms of ``query_terms`` that paraphrase expansion
+    (`retrieval.synonyms`) added: they help ranking, not the abstention judgement.
     """
 
     query: str
     query_terms: tuple[str, ...]
     hits: tuple[ScoredPassage, ...]
     reason: str | None = None
+    added_terms: tuple[str, ...] = ()
 
     @property
     def best(self) -> ScoredPassage | None:

@@ -140,7 +140,7 @@ class AskCog(commands.Cog):
     async def ask(
         self,
         interaction: Interaction,
-        question: app_commands.Range[str, 3, 300],
+        question: app_commands.Range[str, 3, 500],
         source: app_commands.Range[str, 1, 100] | None = None,
         since: app_commands.Transform[date, DateTransformer] | None = None,
         top_k: app_commands.Range[int, 1, MAX_TOP_K] | None = None,
@@ -155,6 +155,7 @@ class AskCog(commands.Cog):
             scopes=scopes_for(interaction),
             source=source,
             since=since,
+            as_of=interaction.created_at.date(),
         )
         if not answer.hits:
             filtered = answer.reason == "empty_corpus" and (source or since)

@@ -149,7 +149,8 @@ class FakeDiscord:
         self.failures: dict[tuple[str, str], int] = {}  # (method, route) -> status to answer
         self.deleted: set[str] = set()  # message ids deleted by someone (PATCH gives 404)
         self.guilds = [(GUILD_A, CHANNEL_A, "Guild A"), (GUILD_B, CHANNEL_B, "Guild B")]
-        self._ids = itertools.count(1_000_000_000_000_000_000)
+        # snowflakes encode their creation time, as Discord's do (interaction.created_at)
+        self._ids = itertools.count((int(time.time() * 1000) - 1_420_070_400_000) << 22)
         self._gateway = _Gateway()
         self._runner: web.AppRunner | None = None
         self.port = 0

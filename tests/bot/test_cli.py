@@ -301,3 +301,30 @@ def test_ingest_does_not_follow_links_out_of_the_folder_unless_asked(db_path, tm
             in result.stdout)
     followed = newsdesk("ingest", "--follow-links", str(folder), db=db_path)
     assert "added 1, updated 0, already stored 1" in followed.stdout
+
+
+def test_ask_as_of_leaves_out_later_articles(db_path, tiny_corpus):
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    later = newsdesk("ask", "--json", "--as-of", "2026-02-25", "When did the harbour bridge "
+                     "reopen?", db=db_path)
+    now = newsdesk("ask", "--json", "When did the harbour bridge reopen?", db=db_path)
+    assert json.loads(later.stdout)["answer"] is None
+    assert json.loads(now.stdout)["answer"]["article"]["title"] == (
+        "Harbour bridge reopens after repairs")
+
+
+def test_jsonl_as_of_field(db_path, tiny_corpus):
+    newsdesk("ingest", str(tiny_corpus), db=db_path)
+    stdin = "\n".join([
+        json.dumps({"id": 1, "question": "How much will ferry fares rise?",
+                    "as_of": "2026-01-01"}),
+        json.dumps({"id": 2, "question": "How much will ferry fares rise?",
+                    "as_of": "2026-03-01"}),
+        json.dumps({"id": 3, "question": "How much will ferry fares rise?", "as_of": 5}),
+    ]) + "\n"
+    result = newsdesk("ask", "--jsonl", db=db_path, stdin=stdin)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0]["answer"] is None
+    assert lines[1]["answer"]["article"]["title"] == "Ferry fares to rise in June"
+    assert [lines[2]["reason"], lines[2]["error"]] == [
+        "invalid_input", "field 'as_of' must be a date string YYYY-MM-DD"]

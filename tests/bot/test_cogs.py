@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -69,6 +70,7 @@ class FakeInteraction:
         self.client = client
         self.guild_id = 42
         self.user = SimpleNamespace(id=7)
+        self.created_at = datetime(2026, 2, 21, 9, 30, tzinfo=UTC)
         self.app_permissions = discord.Permissions(embed_links=True)
         self.extras: dict[str, Any] = {}
         self.command = None
@@ -93,9 +95,11 @@ class SlowService:
     def __init__(self, delay: float) -> None:
         self.delay = delay
         self.calls: list[float] = []
+        self.options: list[dict[str, Any]] = []
 
     async def answer(self, query: str, **options: Any) -> Answer:
         self.calls.append(time.monotonic())
+        self.options.append(options)
         await asyncio.sleep(self.delay)
         return _answer(query)
 
@@ -120,6 +124,14 @@ async def test_disc_01_defers_before_the_slow_search_then_follows_up(settings: S
     sent = interaction.events[1][2]
     assert sent["embed"].title == "Bridge reopens"
     assert sent["allowed_mentions"].to_dict() == {"parse": []}
+
+
+async def test_ask_answers_as_of_the_interaction_day(settings: Settings) -> None:
+    service = SlowService(delay=0)
+    interaction = FakeInteraction(_client(service, settings))
+    cog = AskCog(interaction.client)
+    await cog.ask.callback(cog, interaction, "what are ferry fares now?")  # type: ignore[arg-type]
+    assert service.options[0]["as_of"] == date(2026, 2, 21)
 
 
 async def test_disc_01_expired_interaction_logs_one_warning_and_stops(

@@ -281,7 +281,10 @@ def test_ask_defers_first_then_followup_with_cited_embed(bot: Bot) -> None:
 
 def test_ask_buttons_page_widen_and_only_the_asker_can_page(bot: Bot) -> None:
     asker = bot.fake.next_id()
-    _, records = _ask(bot, "What did the council and the operator say?", user=asker,
+    # two articles each answer half of it (a bare "council and operator" matches no article
+    # well enough to be answered since issue 13)
+    _, records = _ask(bot, "What did the council say about the budget and the operator "
+                      "about fares?", user=asker,
                       top_k=3)
     answer = _answer(records)
     message = bot.fake.messages[answer.reply["id"]]

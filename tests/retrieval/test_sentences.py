@@ -1051,3 +1051,23 @@ def test_segment_within_splits_only_the_kept_prefix(monkeypatch: pytest.MonkeyPa
     segment_within(body, 10_000)
     assert split
     assert max(split) <= 10_000
+
+
+# --- non-English articles (issue 13) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Die Wahl findet am 3. Mai statt. Der 1. FC Köln gewann am 12. März.",
+     ["Die Wahl findet am 3. Mai statt.", "Der 1. FC Köln gewann am 12. März."]),
+    ("La Sra. García habló con el Sr. López. Luego se fue.",
+     ["La Sra. García habló con el Sr. López.", "Luego se fue."]),
+    ("Ver el Núm. 5 de la revista. Es nuevo.", ["Ver el Núm. 5 de la revista.", "Es nuevo."]),
+    ("Il a dit : « Nous viendrons. » Puis il est parti.",
+     ["Il a dit : « Nous viendrons. »", "Puis il est parti."]),
+    ("« Pourquoi ? » demanda-t-il. Le mot « est » ici.",
+     ["« Pourquoi ? » demanda-t-il.", "Le mot « est » ici."]),
+    ("He was born in 2013. The family moved. The team won 3. Then it lost.",
+     ["He was born in 2013.", "The family moved.", "The team won 3.", "Then it lost."]),
+])
+def test_non_english_ordinals_abbreviations_and_guillemets(text: str, expected: list[str]):
+    assert split_sentences(text) == expected

@@ -20,6 +20,8 @@ if os.environ.get("NEWSDESK_E2E_PATCHES") == "1":
     async def _answer(self: Any, query: str, **options: Any) -> Any:
         if "slowpath" in query:
             await asyncio.sleep(4.0)
+            # the marker is no part of the question (an unknown word counts against answering)
+            query = query.replace("slowpath:", "").strip()
         if "explode" in query:
             raise RuntimeError("internal detail that must not reach the user")
         return await _original(self, query, **options)

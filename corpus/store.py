@@ -7,18 +7,16 @@ re-exported here (``from corpus.store import SHARED_SCOPE, SentenceRow`` keeps w
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Self
+from typing import Self
 from urllib.parse import urlsplit
 
 import aiosqlite
@@ -30,6 +28,8 @@ from corpus.backend import (
     StoreStats,
     UpsertResult,
 )
+from corpus.database_file import BUSY_TIMEOUT_MS, cannot_write, database_kind
+from corpus.maintenance import StoreMaintenance
 from corpus.migrations import SCHEMA_VERSION, check_version, migrate
 from corpus.models import Article, StoredArticle
 
@@ -42,11 +42,11 @@ __all__ = [
     "StoreStats",
     "UpsertResult",
     "content_hash",
+    "database_kind",
 ]
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 10_000
 _OPENING_CHARS = 200
 _MIN_OPENING_CHARS = 20
 
@@ -79,53 +79,7 @@ def _is_site_root(url: str) -> bool:
     return parts.path in {"", "/"} and not parts.query
 
 
-def _cannot_write(path: Path) -> bool:
-    """True when ``path`` exists but it, or its folder, cannot be written (mode or mount)."""
-    if not path.exists():
-        return False
-    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
-
-
-class ReadOnlyDatabaseError(sqlite3.OperationalError):
-    """A write was asked of a database opened read-only (the message names the path)."""
-
-
-DatabaseKind = Literal["missing", "new", "newsdesk", "foreign", "not_sqlite"]
-
-
-def database_kind(path: str | Path) -> DatabaseKind:
-    """What is at ``path``, without creating anything (blocking; run it in a thread).
-
-    ``missing`` (no file), ``new`` (an empty file, or SQLite without tables), ``newsdesk``,
-    ``foreign`` (SQLite tables of another application) or ``not_sqlite``.
-    """
-    file = Path(path)
-    if not file.exists():
-        return "missing"
-    if file.is_file() and file.stat().st_size == 0:
-        return "new"
-    uri = file.resolve().as_uri()
-    for query in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: a read-only WAL folder
-        try:
-            with contextlib.closing(sqlite3.connect(uri + query, uri=True,
-                                                    timeout=BUSY_TIMEOUT_MS / 1000)) as db:
-                version = int(db.execute("PRAGMA user_version").fetchone()[0])
-                tables = {row[0] for row in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    " AND name NOT LIKE 'sqlite_%'")}
-            break
-        except sqlite3.OperationalError:
-            continue
-        except sqlite3.DatabaseError:
-            return "not_sqlite"
-    else:
-        return "not_sqlite"
-    if version > 0 and "articles" in tables:
-        return "newsdesk"
-    return "foreign" if tables else "new"
-
-
-class ArticleStore:
+class ArticleStore(StoreMaintenance):
     """Owns the one aiosqlite connection to a newsdesk database.
 
     Open with ``await ArticleStore.open(path)`` or ``async with ArticleStore(path)``.
@@ -167,7 +121,7 @@ class ArticleStore:
                 ) from error
             if await asyncio.to_thread(Path(self.path).is_dir):
                 raise sqlite3.DatabaseError(f"{self.path}: is a folder, not a database file")
-            self.read_only = await asyncio.to_thread(_cannot_write, Path(self.path))
+            self.read_only = await asyncio.to_thread(cannot_write, Path(self.path))
         if self.read_only:
             db = await self._connect_read_only()
         else:
@@ -350,16 +304,6 @@ class ArticleStore:
             )
             await self.db.commit()
 
-    def _check_writable(self) -> None:
-        """Raise `ReadOnlyDatabaseError` when the database was opened read-only."""
-        if self.read_only:
-            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
-
-    async def _bump_version(self) -> None:
-        await self.db.execute(
-            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'corpus_version'"
-        )
-
     # -- reads --------------------------------------------------------------------------
 
     async def _one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
@@ -464,120 +408,6 @@ class ArticleStore:
             schema_version=int(version_row[0]) if version_row else 0,
             path=self.path,
         )
-
-
-    # -- operator commands: remove, back up, export, forget questions ----------------------
-
-    async def find_article_ids(
-        self,
-        *,
-        article_ids: Iterable[int] | None = None,
-        source: str | None = None,
-        before: str | None = None,
-        scope: str | None = None,
-    ) -> list[int]:
-        """Ids of the articles matching every filter given, in id order.
-
-        ``source`` is the publisher's exact name (case-insensitive); ``before`` an ISO date
-        (published earlier; unknown dates never match); ``scope`` ``shared`` or a guild id.
-        """
-        where: list[str] = []
-        params: list[object] = []
-        if article_ids is not None:
-            id_list = list(article_ids)
-            where.append(f"id IN ({','.join('?' * len(id_list))})")
-            params.extend(id_list)
-        if source is not None:
-            where.append("lower(source) = lower(?)")
-            params.append(source)
-        if before is not None:
-            where.append("published IS NOT NULL AND published < ?")
-            params.append(before)
-        if scope is not None:
-            where.append("scope = ?")
-            params.append(scope)
-        sql = "SELECT id FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        async with self.db.execute(sql + " ORDER BY id", params) as cursor:
-            rows = await cursor.fetchall()
-        return [int(row[0]) for row in rows]
-
-    async def remove_articles(self, article_ids: Iterable[int]) -> int:
-        """Delete these articles and their sentences in one transaction; returns how many."""
-        self._check_writable()
-        id_list = list(article_ids)
-        if not id_list:
-            return 0
-        removed = 0
-        async with self._write_lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
-                for start in range(0, len(id_list), 500):
-                    chunk = id_list[start : start + 500]
-                    cursor = await self.db.execute(
-                        f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
-                    )
-                    removed += max(cursor.rowcount, 0)
-                if removed:
-                    await self._bump_version()
-                await self.db.commit()
-            except BaseException:
-                await self.db.rollback()
-                raise
-        return removed
-
-    async def backup(self, target: str | Path) -> None:
-        """Copy the database to ``target`` with SQLite's online backup API.
-
-        The copy is consistent even while other connections write; it is made beside
-        ``target`` and renamed into place, so a failed backup leaves no half file.
-        """
-        final = Path(target)
-        partial = final.with_name(final.name + ".partial")
-        await asyncio.to_thread(partial.unlink, missing_ok=True)
-        try:
-            async with aiosqlite.connect(partial) as copy:
-                await self.db.backup(copy)
-            await asyncio.to_thread(partial.replace, final)
-        except BaseException:
-            await asyncio.to_thread(partial.unlink, missing_ok=True)
-            raise
-
-    async def iter_articles(
-        self, *, scopes: Iterable[str] | None = None, batch: int = 500
-    ) -> AsyncIterator[Article]:
-        """Every stored article with its body, in id order (optionally only some scopes)."""
-        sql = ("SELECT title, body, url, source, published, authors, partial, id"
-               " FROM articles")
-        params: list[object] = []
-        if scopes is not None:
-            scope_list = list(scopes)
-            sql += f" WHERE scope IN ({','.join('?' * len(scope_list))})"
-            params.extend(scope_list)
-        async with self.db.execute(sql + " ORDER BY id", params) as cursor:
-            while rows := await cursor.fetchmany(batch):
-                for row in rows:
-                    try:
-                        authors = tuple(str(a) for a in json.loads(row["authors"] or "[]"))
-                    except (json.JSONDecodeError, TypeError):
-                        authors = ()
-                    yield Article(
-                        title=row["title"], body=row["body"], url=row["url"],
-                        source=row["source"], published=row["published"], authors=authors,
-                        origin=f"article {row['id']}", partial=bool(row["partial"]),
-                    )
-
-    async def forget_questions(self, *, scope: str | None = None) -> int:
-        """Delete the question log (of one scope, or all); returns the rows deleted."""
-        self._check_writable()
-        async with self._write_lock:
-            if scope is None:
-                cursor = await self.db.execute("DELETE FROM questions")
-            else:
-                cursor = await self.db.execute("DELETE FROM questions WHERE scope = ?", (scope,))
-            await self.db.commit()
-        return max(cursor.rowcount, 0)
 
 
 def _stored_article(row: sqlite3.Row) -> StoredArticle:

@@ -1,0 +1,156 @@
+"""Operator maintenance of a newsdesk database: find and remove many, back up, export.
+
+`StoreMaintenance` is mixed into `corpus.store.ArticleStore` (the one owner of the
+connection), so these commands share its connection, write lock and read-only guard. They
+back ``newsdesk remove``, ``backup``, ``export`` and ``forget-questions``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+
+import aiosqlite
+
+from corpus.models import Article
+
+
+class ReadOnlyDatabaseError(sqlite3.OperationalError):
+    """A write was asked of a database opened read-only (the message names the path)."""
+
+
+class StoreMaintenance:
+    """Bulk and whole-database operations; see `corpus.store.ArticleStore`."""
+
+    path: str
+    read_only: bool
+    _write_lock: asyncio.Lock
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The open connection (provided by `corpus.store.ArticleStore`)."""
+        raise NotImplementedError
+
+    def _check_writable(self) -> None:
+        """Raise `ReadOnlyDatabaseError` when the database was opened read-only."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
+
+    async def _bump_version(self) -> None:
+        await self.db.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'corpus_version'"
+        )
+
+    async def find_article_ids(
+        self,
+        *,
+        article_ids: Iterable[int] | None = None,
+        source: str | None = None,
+        before: str | None = None,
+        scope: str | None = None,
+    ) -> list[int]:
+        """Ids of the articles matching every filter given, in id order.
+
+        ``source`` is the publisher's exact name (case-insensitive); ``before`` an ISO date
+        (published earlier; unknown dates never match); ``scope`` ``shared`` or a guild id.
+        """
+        where: list[str] = []
+        params: list[object] = []
+        if article_ids is not None:
+            id_list = list(article_ids)
+            where.append(f"id IN ({','.join('?' * len(id_list))})")
+            params.extend(id_list)
+        if source is not None:
+            where.append("lower(source) = lower(?)")
+            params.append(source)
+        if before is not None:
+            where.append("published IS NOT NULL AND published < ?")
+            params.append(before)
+        if scope is not None:
+            where.append("scope = ?")
+            params.append(scope)
+        sql = "SELECT id FROM articles"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        async with self.db.execute(sql + " ORDER BY id", params) as cursor:
+            rows = await cursor.fetchall()
+        return [int(row[0]) for row in rows]
+
+    async def remove_articles(self, article_ids: Iterable[int]) -> int:
+        """Delete these articles and their sentences in one transaction; returns how many."""
+        self._check_writable()
+        id_list = list(article_ids)
+        if not id_list:
+            return 0
+        removed = 0
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for start in range(0, len(id_list), 500):
+                    chunk = id_list[start : start + 500]
+                    cursor = await self.db.execute(
+                        f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                    )
+                    removed += max(cursor.rowcount, 0)
+                if removed:
+                    await self._bump_version()
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
+        return removed
+
+    async def backup(self, target: str | Path) -> None:
+        """Copy the database to ``target`` with SQLite's online backup API.
+
+        The copy is consistent even while other connections write; it is made beside
+        ``target`` and renamed into place, so a failed backup leaves no half file.
+        """
+        final = Path(target)
+        partial = final.with_name(final.name + ".partial")
+        await asyncio.to_thread(partial.unlink, missing_ok=True)
+        try:
+            async with aiosqlite.connect(partial) as copy:
+                await self.db.backup(copy)
+            await asyncio.to_thread(partial.replace, final)
+        except BaseException:
+            await asyncio.to_thread(partial.unlink, missing_ok=True)
+            raise
+
+    async def iter_articles(
+        self, *, scopes: Iterable[str] | None = None, batch: int = 500
+    ) -> AsyncIterator[Article]:
+        """Every stored article with its body, in id order (optionally only some scopes)."""
+        sql = ("SELECT title, body, url, source, published, authors, partial, id"
+               " FROM articles")
+        params: list[object] = []
+        if scopes is not None:
+            scope_list = list(scopes)
+            sql += f" WHERE scope IN ({','.join('?' * len(scope_list))})"
+            params.extend(scope_list)
+        async with self.db.execute(sql + " ORDER BY id", params) as cursor:
+            while rows := await cursor.fetchmany(batch):
+                for row in rows:
+                    try:
+                        authors = tuple(str(a) for a in json.loads(row["authors"] or "[]"))
+                    except (json.JSONDecodeError, TypeError):
+                        authors = ()
+                    yield Article(
+                        title=row["title"], body=row["body"], url=row["url"],
+                        source=row["source"], published=row["published"], authors=authors,
+                        origin=f"article {row['id']}", partial=bool(row["partial"]),
+                    )
+
+    async def forget_questions(self, *, scope: str | None = None) -> int:
+        """Delete the question log (of one scope, or all); returns the rows deleted."""
+        self._check_writable()
+        async with self._write_lock:
+            if scope is None:
+                cursor = await self.db.execute("DELETE FROM questions")
+            else:
+                cursor = await self.db.execute("DELETE FROM questions WHERE scope = ?", (scope,))
+            await self.db.commit()
+        return max(cursor.rowcount, 0)

@@ -22,6 +22,7 @@ from bot.cogs.common import (
 from bot.cogs.views import PREFIX, AskerView
 from bot.discord_embeds import EmbedSpec, Field, fit_embed
 from bot.discord_text import FIELD_VALUE_LIMIT, SEPARATOR, Text, choice_name, usable_url
+from corpus.backend import CorpusStore
 from corpus.models import StoredArticle
 from corpus.store import SHARED_SCOPE
 from retrieval.postings import DocumentInfo
@@ -48,13 +49,14 @@ def _meta(article: StoredArticle) -> str:
     ])
 
 
-def sources_embed(articles: list[StoredArticle], page: int, heading: str) -> dict[str, Any]:
-    """Render one page of the article list (fields: title, then metadata and URL)."""
-    pages = max(1, -(-len(articles) // PAGE_SIZE))
-    shown = articles[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+def sources_embed(
+    shown: list[StoredArticle], total: int, page: int, heading: str
+) -> dict[str, Any]:
+    """Render one page (``shown``, of ``total`` articles): title, then metadata and URL."""
+    pages = max(1, -(-total // PAGE_SIZE))
     spec = EmbedSpec(
         title=Text(heading),
-        footer=f"page {page + 1} of {pages}{SEPARATOR}{len(articles)} articles, newest first",
+        footer=f"page {page + 1} of {pages}{SEPARATOR}{total} articles, newest first",
         fields=[
             Field(Text(a.title or "untitled"),
                   Text(_meta(a), url=usable_url(a.url, FIELD_VALUE_LIMIT // 2)))
@@ -65,14 +67,21 @@ def sources_embed(articles: list[StoredArticle], page: int, heading: str) -> dic
 
 
 class ArticleListView(AskerView):
-    """Previous / Next pages of an article list; only the one who asked can page."""
+    """Previous / Next pages of an article list; only the one who asked can page.
+
+    The view keeps the articles' ids and the page shown, and reads each page from the
+    store when it is turned to: a list left open holds kilobytes, not the whole corpus.
+    """
 
     def __init__(
-        self, articles: list[StoredArticle], heading: str, *, asker_id: int, timeout: float
+        self, articles: list[StoredArticle], heading: str, *, store: CorpusStore,
+        asker_id: int, timeout: float,
     ) -> None:
         super().__init__(asker_id=asker_id, timeout=timeout,
                          refusal="Only the person who ran /sources can page this list.")
-        self.articles = articles
+        self.ids = [a.article_id for a in articles]
+        self.shown = articles[:PAGE_SIZE]
+        self.store = store
         self.heading = heading
         self.page = 0
         self._update_buttons()
@@ -80,17 +89,21 @@ class ArticleListView(AskerView):
     @property
     def pages(self) -> int:
         """Return the number of pages."""
-        return max(1, -(-len(self.articles) // PAGE_SIZE))
+        return max(1, -(-len(self.ids) // PAGE_SIZE))
 
     def embed(self) -> discord.Embed:
         """Render the current page."""
-        return discord.Embed.from_dict(sources_embed(self.articles, self.page, self.heading))
+        return discord.Embed.from_dict(
+            sources_embed(self.shown, len(self.ids), self.page, self.heading))
 
     def _update_buttons(self) -> None:
         self.previous.disabled = self.page == 0
         self.next.disabled = self.page >= self.pages - 1
 
     async def _show(self, interaction: Interaction) -> None:
+        wanted = self.ids[self.page * PAGE_SIZE : (self.page + 1) * PAGE_SIZE]
+        by_id = {a.article_id: a for a in await self.store.list_articles(article_ids=wanted)}
+        self.shown = [by_id[i] for i in wanted if i in by_id]  # removed since: left out
         self._update_buttons()
         await interaction.response.edit_message(
             embed=self.embed(), view=self, allowed_mentions=NO_MENTIONS
@@ -179,7 +192,7 @@ class SourcesCog(commands.Cog):
             await followup(interaction, content=text, ephemeral=True)
             return
         view = ArticleListView(
-            articles, heading, asker_id=interaction.user.id,
+            articles, heading, store=self.bot.service.store, asker_id=interaction.user.id,
             timeout=self.bot.settings.view_timeout,
         )
         view.attach(await followup(interaction, embed=view.embed(), view=view, ephemeral=True),

@@ -38,6 +38,7 @@ from retrieval.types import Answer, Document, Sentence
 log = logging.getLogger(__name__)
 
 SAMPLE_CORPUS = "xi-kim-treaty-anniversary.md"
+MAX_QUESTION_CHARS = 2_000  # a longer question is cut at a word here (its start is kept)
 _BATCH = 64
 
 
@@ -199,9 +200,13 @@ class AnswerService:
         not used, and newer ones win near-ties. Returns an `Answer` whose ``reason`` says
         why it has no hits (``no_terms``, ``empty_corpus``, ``filtered_out``,
         ``not_english``, ``no_match``) or that it lists ``headlines``.
+        A question longer than `MAX_QUESTION_CHARS` is cut at a word before anything else.
         Raises TimeoutError after ``search_timeout`` seconds.
         """
         query = sanitize_unicode(query)
+        if len(query) > MAX_QUESTION_CHARS:  # bounds every later step; Discord allows 500
+            cut = query.rfind(" ", 0, MAX_QUESTION_CHARS)
+            query = query[: cut if cut > 0 else MAX_QUESTION_CHARS]
         log.debug("question: %r", query)
         question = Question(
             query, top_k or self.settings.top_k,

@@ -32,6 +32,8 @@ __all__ = ["compound_terms", "correct", "edits1"]
 
 _LETTERS = string.ascii_lowercase
 MIN_LENGTH = 4
+MAX_LENGTH = 20  # longer "words" (pasted ids, keyboard mashing) are never corrected: the
+# candidates grow with the square of the length (two edits: ~3,000 x length^2)
 """Shortest term that is corrected."""
 KNOWN = 3
 """A term in at least this many sentences is taken as spelled right."""
@@ -82,7 +84,7 @@ def correct_term(
     term: str, frequency: Callable[[str], int], min_frequency: int = MIN_FREQUENCY
 ) -> str:
     """``term`` or its correction (module docstring); ``frequency`` gives sentence counts."""
-    if len(term) < MIN_LENGTH or not term.isalpha() or not term.isascii():
+    if not MIN_LENGTH <= len(term) <= MAX_LENGTH or not term.isalpha() or not term.isascii():
         return term
     count = frequency(term)
     if count >= KNOWN:

@@ -104,8 +104,9 @@ def test_remove_by_id_before_date_and_guild(tmp_path, tiny_corpus):
     assert stored(db) == [("Harbour bridge reopens after repairs", "shared")]
     answer = json.loads(newsdesk("ask", "--json", "How much will ferry fares rise?", "--guild",
                                  "42", db=db).stdout)
-    titles = {hit["article"]["title"] for hit in [answer["answer"], *answer["alternatives"]]}
-    assert titles == {"Harbour bridge reopens after repairs"}
+    hits = [hit for hit in [answer["answer"], *answer["alternatives"]] if hit is not None]
+    assert "Ferry fares to rise in June" not in {hit["article"]["title"] for hit in hits}
+    assert answer["reason"] == "no_match"  # nothing left about ferries: no citation at all
 
 
 def test_remove_needs_confirmation_when_not_at_a_terminal(tmp_path, tiny_corpus):

@@ -407,7 +407,7 @@ def test_error_after_defer_is_one_short_ephemeral_message(bot: Bot) -> None:
     ({"question": "When did the harbour bridge reopen?", "top_k": -5},
      "`top_k` must be from 1 to 10 (got -5)"),
     ({"question": "When did the harbour bridge reopen? " * 1400},
-     "`question` may be at most 300 characters (got 50,400)"),
+     "`question` may be at most 500 characters (got 50,400)"),
     ({"question": "hi"}, "`question` must be at least 3 characters"),
     ({"question": "When did the harbour bridge reopen?", "top_k": "3"},
      "`top_k` must be a whole number"),

@@ -180,3 +180,14 @@ async def test_html_04_paywall_prompt_is_not_an_answer_and_source_is_an_excerpt(
     assert sale.best.document.partial
     assert "(excerpt: the source is paywalled or truncated)" in render_plain(sale)
     assert subscribe.hits == ()
+
+
+async def test_an_overlong_question_is_cut_at_a_word_and_answered(settings):
+    from bot.service import MAX_QUESTION_CHARS
+
+    question = "When did the harbour bridge reopen? " + "blah " * 10_000 + "x" * 100_000
+    async with await AnswerService.open(settings, load_sample=True) as service:
+        answer = await service.answer(question)
+    assert len(answer.query) <= MAX_QUESTION_CHARS
+    assert answer.query.startswith("When did the harbour bridge reopen? blah")
+    assert not answer.query.endswith(" ")

@@ -53,3 +53,12 @@ def test_hyphen_join_kept_only_when_the_corpus_has_it() -> None:
 
 def test_unknown_form_meets_a_longer_corpus_form() -> None:
     assert correct_term("heavi", frequency) == "heaviest"
+
+
+def test_overlong_terms_are_never_corrected() -> None:
+    """Hostile input: candidates grow with the square of a term's length (a 1,000-letter
+    "word" made the answer path run out of memory), so long terms are left as they are."""
+    long = "x" * 1000
+    assert correct_term(long, lambda term: 0) == long
+    assert correct_term("internationalizaton", lambda t: {"internationalization": 9}.get(t, 0)) == \
+        "internationalization"

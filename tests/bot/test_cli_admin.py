@@ -211,3 +211,29 @@ def test_forget_questions(tmp_path, tiny_corpus):
     assert "questions  1 asked" in newsdesk("stats", db=db).stdout
     assert newsdesk("forget-questions", "--yes", db=db).stdout.strip() == (
         "deleted 1 logged questions")
+
+
+def test_db_03_unusable_database_paths_are_one_line_naming_the_path(tmp_path, tiny_corpus):
+    """DB-03: a missing parent folder, a folder, a text file and another app's SQLite file."""
+    nested = tmp_path / "missing" / "sub" / "news.db"
+    made = newsdesk("ingest", str(tiny_corpus / "harbour.md"), db=nested)
+    assert made.returncode == 0, made.stderr
+    assert newsdesk("ask", "--json", "When did the harbour bridge reopen?",
+                    db=nested).returncode == 0
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    text = tmp_path / "notes.db"
+    text.write_text("these are my notes, not a database\n" * 50, encoding="utf-8")
+    other = tmp_path / "app.db"
+    with sqlite3.connect(other) as raw:
+        raw.execute("CREATE TABLE invoices (id INTEGER)")
+    for path in (folder, text, other):
+        before = path.read_bytes() if path.is_file() else None
+        result = newsdesk("ask", "bridge", db=path)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode != 0
+        assert len(lines) == 1, result.stderr
+        assert str(path) in lines[0]
+        assert "Traceback" not in result.stderr
+        if before is not None:
+            assert path.read_bytes() == before

@@ -727,6 +727,7 @@ def test_buttons_disabled_when_view_times_out(bot: Bot) -> None:
 
 
 def test_disc_08_old_buttons_after_timeout_or_restart_say_the_answer_expired(bot: Bot) -> None:
+    """DISC-08: a click on an answer whose view timed out, or was sent before a restart."""
     asker = bot.fake.next_id()
     payload, records = _ask(bot, "When did the harbour bridge reopen?", user=asker)
     message_id = _answer(records).reply["id"]
@@ -758,6 +759,7 @@ def test_disc_08_old_buttons_after_timeout_or_restart_say_the_answer_expired(bot
 
 
 def test_disc_08_answer_deleted_before_timeout_is_handled_quietly(bot: Bot) -> None:
+    """DISC-08: the answer message was deleted before its view timed out."""
     payload, records = _ask(bot, "When did the harbour bridge reopen?")
     message_id = _answer(records).reply["id"]
     bot.fake.deleted.add(message_id)

@@ -76,9 +76,14 @@ async def _ingest(db: Path) -> None:
 
 
 class Timer:
-    """Collects, per interaction token, when the first and the final responses arrived."""
+    """Collects, per interaction token, when the first and the final responses arrived.
 
-    def __init__(self) -> None:
+    Final: a followup message, or a callback of a type in ``final_callbacks`` (4: a message;
+    7: a button's update; 8: autocomplete choices).
+    """
+
+    def __init__(self, final_callbacks: tuple[int, ...] = (4,)) -> None:
+        self.final_callbacks = final_callbacks
         self.first: dict[str, float] = {}
         self.final: dict[str, asyncio.Future[tuple[float, Recorded]]] = {}
 
@@ -94,7 +99,7 @@ class Timer:
         if record.is_callback:
             self.first.setdefault(token, record.at)
         final = (record.method == "POST" and "/webhooks/" in record.path) or (
-            record.callback_type == 4
+            record.callback_type in self.final_callbacks
         )
         future = self.final[token]
         if final and not future.done():

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.discord_latency import EVAL, REPO, Timer
-from tests.bot.fake_discord import ADMIN_PERMISSIONS, TOKEN, Attachment, FakeDiscord, Recorded
+from tests.bot.fake_discord import ADMIN_PERMISSIONS, TOKEN, Attachment, FakeDiscord
 
 CORPORA = [EVAL / "bbc-news" / "articles.jsonl", EVAL / "realtimeqa" / "articles.jsonl.gz"]
 GUILDS = [(1000 + n, 2000 + n, f"Guild {n}") for n in range(5)]
@@ -90,22 +90,6 @@ def _env(fake: FakeDiscord, db: Path, log_path: Path) -> dict[str, str]:
     return env
 
 
-class FinalTimer(Timer):
-    """`Timer` that also counts button updates (7) and autocomplete results (8) as final."""
-
-    def __call__(self, record: Recorded) -> None:
-        token = record.token
-        if token is None or token not in self.final:
-            return
-        if record.is_callback:
-            self.first.setdefault(token, record.at)
-        final = (record.method == "POST" and "/webhooks/" in record.path) or (
-            record.callback_type in (4, 7, 8))
-        future = self.final[token]
-        if final and not future.done():
-            future.set_result((record.at, record))
-
-
 class Load:
     """One run: the fake, the bot process, the interaction mix and what was measured."""
 
@@ -115,7 +99,7 @@ class Load:
         self.rng = random.Random(seed)
         self.titles = _titles()
         self.users = [fake.next_id() for _ in range(50)]
-        self.timer = FinalTimer()
+        self.timer = Timer(final_callbacks=(4, 7, 8))  # also button updates, choices
         fake.listeners.append(self.timer)
         self.first_ms: list[float] = []
         self.final_ms: list[float] = []

@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from bot.cli_admin import ADMIN_HANDLERS, add_admin_commands
+from bot.cli_admin import ADMIN_HANDLERS, add_admin_commands, iso_date
 from bot.config import Settings
 from bot.console import console_command
 from bot.database import check_database
@@ -41,13 +41,6 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_TOP_K = 25
 TOO_LONG = "That took too long to answer; please try a more specific question."
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (want YYYY-MM-DD): {text!r}") from None
 
 
 def _top_k(text: str) -> int:
@@ -125,8 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the question; quotes are optional (omit with --jsonl)")
     ask.add_argument("--top-k", type=_top_k, default=None, help="hits to show, 1-25 (default 3)")
     ask.add_argument("--source", help="only articles from this publisher")
-    ask.add_argument("--since", type=_iso_date, help="only articles published on/after YYYY-MM-DD")
-    ask.add_argument("--as-of", type=_iso_date, dest="as_of",
+    ask.add_argument("--since", type=iso_date, help="only articles published on/after YYYY-MM-DD")
+    ask.add_argument("--as-of", type=iso_date, dest="as_of",
                      help="answer as on this day, YYYY-MM-DD: later articles are not used, "
                      "newer ones win near-ties (default: today)")
     ask.add_argument("--guild", help="also search this Discord guild's own articles")

@@ -27,7 +27,8 @@ _T = TypeVar("_T")
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def _iso_date(text: str) -> date:
+def iso_date(text: str) -> date:
+    """An argparse type: a ``YYYY-MM-DD`` date (ArgumentTypeError names a bad value)."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -55,7 +56,7 @@ def add_admin_commands(
     remove.add_argument("ids", nargs="*", type=_article_id, metavar="ID", help="article ids")
     remove.add_argument("--source", metavar="NAME",
                         help="every article of this publisher (exact name, any case)")
-    remove.add_argument("--before", type=_iso_date, metavar="DATE",
+    remove.add_argument("--before", type=iso_date, metavar="DATE",
                         help="every article published before YYYY-MM-DD (undated ones stay)")
     remove.add_argument("--guild", metavar="ID",
                         help="only this Discord guild's own articles ('shared' for the "

@@ -15,6 +15,10 @@ from typing import Literal
 
 BUSY_TIMEOUT_MS = 10_000
 
+# URI queries that open a file read-only; ``immutable`` also when its folder is read-only and
+# a WAL database's -shm file cannot be made there
+READ_ONLY_QUERIES = ("?mode=ro", "?mode=ro&immutable=1")
+
 DatabaseKind = Literal["missing", "new", "newsdesk", "foreign", "not_sqlite"]
 
 
@@ -37,7 +41,7 @@ def database_kind(path: str | Path) -> DatabaseKind:
     if file.is_file() and file.stat().st_size == 0:
         return "new"
     uri = file.resolve().as_uri()
-    for query in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: a read-only WAL folder
+    for query in READ_ONLY_QUERIES:
         try:
             with contextlib.closing(sqlite3.connect(uri + query, uri=True,
                                                     timeout=BUSY_TIMEOUT_MS / 1000)) as db:

@@ -18,6 +18,19 @@ import aiosqlite
 from corpus.models import Article
 
 
+def placeholders(values: list[object] | list[int] | list[str]) -> str:
+    """``?,?,?``: one SQL parameter placeholder per value, for an ``IN (...)`` clause."""
+    return ",".join("?" * len(values))
+
+
+def row_authors(row: sqlite3.Row) -> tuple[str, ...]:
+    """The ``authors`` column (a JSON list) as a tuple; unreadable JSON gives ``()``."""
+    try:
+        return tuple(str(name) for name in json.loads(row["authors"] or "[]"))
+    except (json.JSONDecodeError, TypeError):
+        return ()
+
+
 class ReadOnlyDatabaseError(sqlite3.OperationalError):
     """A write was asked of a database opened read-only (the message names the path)."""
 
@@ -61,7 +74,7 @@ class StoreMaintenance:
         params: list[object] = []
         if article_ids is not None:
             id_list = list(article_ids)
-            where.append(f"id IN ({','.join('?' * len(id_list))})")
+            where.append(f"id IN ({placeholders(id_list)})")
             params.extend(id_list)
         if source is not None:
             where.append("lower(source) = lower(?)")
@@ -92,7 +105,7 @@ class StoreMaintenance:
                 for start in range(0, len(id_list), 500):
                     chunk = id_list[start : start + 500]
                     cursor = await self.db.execute(
-                        f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                        f"DELETE FROM articles WHERE id IN ({placeholders(chunk)})", chunk
                     )
                     removed += max(cursor.rowcount, 0)
                 if removed:
@@ -129,18 +142,15 @@ class StoreMaintenance:
         params: list[object] = []
         if scopes is not None:
             scope_list = list(scopes)
-            sql += f" WHERE scope IN ({','.join('?' * len(scope_list))})"
+            sql += f" WHERE scope IN ({placeholders(scope_list)})"
             params.extend(scope_list)
         async with self.db.execute(sql + " ORDER BY id", params) as cursor:
             while rows := await cursor.fetchmany(batch):
                 for row in rows:
-                    try:
-                        authors = tuple(str(a) for a in json.loads(row["authors"] or "[]"))
-                    except (json.JSONDecodeError, TypeError):
-                        authors = ()
                     yield Article(
                         title=row["title"], body=row["body"], url=row["url"],
-                        source=row["source"], published=row["published"], authors=authors,
+                        source=row["source"], published=row["published"],
+                        authors=row_authors(row),
                         origin=f"article {row['id']}", partial=bool(row["partial"]),
                     )
 

@@ -28,8 +28,13 @@ from corpus.backend import (
     StoreStats,
     UpsertResult,
 )
-from corpus.database_file import BUSY_TIMEOUT_MS, cannot_write, database_kind
-from corpus.maintenance import StoreMaintenance
+from corpus.database_file import (
+    BUSY_TIMEOUT_MS,
+    READ_ONLY_QUERIES,
+    cannot_write,
+    database_kind,
+)
+from corpus.maintenance import StoreMaintenance, placeholders, row_authors
 from corpus.migrations import SCHEMA_VERSION, check_version, migrate
 from corpus.models import Article, StoredArticle
 
@@ -149,7 +154,7 @@ class ArticleStore(StoreMaintenance):
     async def _connect_read_only(self) -> aiosqlite.Connection:
         """Open the file read-only; ``immutable`` when not even its -shm file can be made."""
         uri = (await asyncio.to_thread(Path(self.path).resolve)).as_uri()
-        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        for query in READ_ONLY_QUERIES:
             db = await aiosqlite.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
             try:
                 await db.execute("SELECT count(*) FROM sqlite_master")
@@ -353,11 +358,11 @@ class ArticleStore(StoreMaintenance):
         params: list[object] = []
         if scopes is not None:
             scope_list = list(scopes)
-            where.append(f"a.scope IN ({','.join('?' * len(scope_list))})")
+            where.append(f"a.scope IN ({placeholders(scope_list)})")
             params.extend(scope_list)
         if article_ids is not None:
             id_list = list(article_ids)
-            where.append(f"a.id IN ({','.join('?' * len(id_list))})")
+            where.append(f"a.id IN ({placeholders(id_list)})")
             params.extend(id_list)
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -411,17 +416,13 @@ class ArticleStore(StoreMaintenance):
 
 
 def _stored_article(row: sqlite3.Row) -> StoredArticle:
-    try:
-        authors = tuple(str(name) for name in json.loads(row["authors"] or "[]"))
-    except (json.JSONDecodeError, TypeError):
-        authors = ()
     return StoredArticle(
         article_id=int(row["id"]),
         title=row["title"],
         url=row["url"],
         source=row["source"],
         published=row["published"],
-        authors=authors,
+        authors=row_authors(row),
         content_hash=row["content_hash"],
         ingested_at=row["ingested_at"],
         partial=bool(row["partial"]),

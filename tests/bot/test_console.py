@@ -51,6 +51,7 @@ def leave(child: "pexpect.spawn") -> int:
 def test_ctrl_c_cancels_the_line_at_once_and_quit_exits_0(db):
     child = console(db)
     child.send("half a question")
+    child.expect_exact("half a question", timeout=10)  # echoed: the line editor is reading
     started = time.monotonic()
     child.sendcontrol("c")
     child.expect_exact("(cancelled: type 'quit' or press Ctrl-D to leave)", timeout=5)

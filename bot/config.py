@@ -117,6 +117,19 @@ class Settings(BaseSettings):
         "sentence boundary, marked partial and reported",
     )
     fetch_timeout: float = Field(15.0, gt=0, description="seconds for one URL fetch")
+    fetch_allow_loopback: bool = Field(
+        False, description="TESTS ONLY: let fetches reach 127.0.0.1/::1 (private and "
+        "link-local addresses stay refused); never settable from Discord",
+    )
+    # live news (issue 11): following RSS / Atom feeds
+    feeds: bool = Field(True, description="poll followed feeds inside `newsdesk run` (on|off)")
+    feed_interval: int = Field(
+        1, ge=1, le=1440, description="minutes between polls of a feed followed without --every"
+    )
+    feed_max_entries: int = Field(
+        25, ge=1, le=1000, description="new entries stored per poll of one feed (newest first)"
+    )
+    feed_concurrency: int = Field(4, ge=1, le=64, description="feeds polled at once")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         "WARNING", description="logging level (INFO for run and sync unless set)"
     )

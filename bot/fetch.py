@@ -15,11 +15,16 @@ import asyncio
 import ipaddress
 import logging
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +74,30 @@ class FetchedPage:
     data: bytes
     content_type: str
     filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResponse:
+    """What one GET answered, whatever its status (`URLFetcher.request`).
+
+    ``url`` is the final URL after redirects; ``data`` the body of a 2xx answer (``b""``
+    for any other status: 304, 404, 429 ...); ``content_type`` the media type, lower case
+    (``""`` when none); ``etag``, ``last_modified`` and ``retry_after`` the raw header
+    values, or None.
+    """
+
+    url: str
+    status: int
+    data: bytes
+    content_type: str
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx answer."""
+        return 200 <= self.status < 300
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
@@ -237,6 +266,24 @@ class URLFetcher:
 
     async def fetch(self, url: str) -> FetchedPage:
         """Fetch ``url``; raises `FetchError` (or `BlockedAddressError`) with a short reason."""
+        response = await self.request(url)
+        if not response.ok:
+            raise FetchError(f"the site answered HTTP {response.status}")
+        return FetchedPage(response.url, response.data, response.content_type,
+                           CONTENT_TYPES[response.content_type])
+
+    async def request(
+        self, url: str, *, headers: Mapping[str, str] | None = None
+    ) -> FetchResponse:
+        """GET ``url`` with the same guards as `fetch`, returning any status with its headers.
+
+        ``headers`` are sent as well (``If-None-Match``, ``If-Modified-Since`` for a
+        conditional request). Redirects are followed (every hop vetted); a 2xx body is
+        streamed up to ``max_bytes`` and must have an accepted content type; any other
+        status comes back with an empty body. Raises `FetchError` / `BlockedAddressError`
+        for a refused address, a connection or TLS failure, the deadline, too many
+        redirects, an oversized body or an unsupported content type.
+        """
         target = check_url(url)
         guard = GuardedResolver(self._inner_resolver, allow_loopback=self._allow_loopback)
         connector = aiohttp.TCPConnector(resolver=guard, use_dns_cache=False, force_close=True)
@@ -248,7 +295,7 @@ class URLFetcher:
         )
         try:
             async with asyncio.timeout(self.timeout):
-                return await self._follow(session, guard, target)
+                return await self._follow(session, guard, target, dict(headers or {}))
         except TimeoutError:
             raise FetchError(f"the site did not answer within {self.timeout:g} s") from None
         except aiohttp.ClientSSLError:
@@ -261,11 +308,12 @@ class URLFetcher:
             await session.close()
 
     async def _follow(
-        self, session: aiohttp.ClientSession, guard: GuardedResolver, target: URL
-    ) -> FetchedPage:
+        self, session: aiohttp.ClientSession, guard: GuardedResolver, target: URL,
+        headers: dict[str, str],
+    ) -> FetchResponse:
         for _hop in range(MAX_REDIRECTS + 1):
             await guard.vet(target.raw_host or "", target.port or 0)
-            async with session.get(target, allow_redirects=False) as response:
+            async with session.get(target, allow_redirects=False, headers=headers) as response:
                 if response.status in REDIRECT_STATUSES:
                     location = response.headers.get("Location")
                     if not location:
@@ -275,10 +323,13 @@ class URLFetcher:
                 return await self._read(response, target)
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
 
-    async def _read(self, response: aiohttp.ClientResponse, url: URL) -> FetchedPage:
+    async def _read(self, response: aiohttp.ClientResponse, url: URL) -> FetchResponse:
+        media_type = response.content_type.casefold() if response.content_type else ""
+        answer = FetchResponse(
+            str(url), response.status, b"", media_type, response.headers.get("ETag"),
+            response.headers.get("Last-Modified"), response.headers.get("Retry-After"))
         if not 200 <= response.status < 300:
-            raise FetchError(f"the site answered HTTP {response.status}")
-        media_type = response.content_type.casefold()
+            return answer
         if media_type not in CONTENT_TYPES:
             raise FetchError(
                 f"unsupported content type {media_type[:60]!r}: want HTML, XML/RSS/Atom, "
@@ -292,5 +343,15 @@ class URLFetcher:
             body += chunk
             if len(body) > self.max_bytes:
                 raise FetchError(f"the page is larger than the {limit_mb:g} MB limit")
-        return FetchedPage(str(url), bytes(body), media_type, CONTENT_TYPES[media_type])
+        return FetchResponse(answer.url, answer.status, bytes(body), media_type, answer.etag,
+                             answer.last_modified, answer.retry_after)
 
+
+def settings_fetcher(settings: Settings) -> URLFetcher:
+    """The fetcher ``settings`` ask for: size and time caps, and the tests-only loopback switch.
+
+    ``NEWSDESK_FETCH_ALLOW_LOOPBACK`` (off by default) lets tests reach a server on
+    127.0.0.1; private and link-local addresses stay refused either way.
+    """
+    return URLFetcher(max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout,
+                      allow_loopback=settings.fetch_allow_loopback)

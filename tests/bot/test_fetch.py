@@ -9,6 +9,7 @@ import inspect
 import ipaddress
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -226,8 +227,13 @@ async def test_content_type_and_status_checked(server: dict[str, Any]) -> None:
         await _fetcher(allow_loopback=True).fetch(f"{server['base']}/missing")
 
 
-def test_loopback_hook_cannot_come_from_settings_or_input() -> None:
-    assert not any("loopback" in name for name in Settings.model_fields)
+def test_loopback_switch_is_off_by_default_and_never_reachable_from_discord() -> None:
+    assert [name for name in Settings.model_fields if "loopback" in name] == [
+        "fetch_allow_loopback"]
+    assert Settings.model_fields["fetch_allow_loopback"].default is False
+    assert "TESTS ONLY" in (Settings.model_fields["fetch_allow_loopback"].description or "")
+    cogs = Path(__file__).resolve().parents[2] / "bot" / "cogs"
+    assert not [p.name for p in cogs.glob("*.py") if "loopback" in p.read_text()]
     parameter = inspect.signature(URLFetcher).parameters["allow_loopback"]
     assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
     assert parameter.default is False
@@ -237,3 +243,22 @@ def test_error_messages_never_repeat_the_url() -> None:
     with pytest.raises(BlockedAddressError) as caught:
         check_url("ftp://secret-host.example/path")
     assert "secret-host" not in str(caught.value)
+
+
+async def test_loopback_switch_still_refuses_private_and_link_local(server: dict[str, Any]) -> None:
+    fetcher = _fetcher(allow_loopback=True)
+    for url in ("http://10.0.0.1/x", "http://192.168.1.1/x", "http://169.254.169.254/latest",
+                "http://[fe80::1]/x", "http://[::ffff:10.0.0.1]/x"):
+        with pytest.raises(BlockedAddressError):
+            await fetcher.fetch(url)
+
+
+async def test_request_returns_any_status_with_its_validators(server: dict[str, Any]) -> None:
+    fetcher = _fetcher(allow_loopback=True)
+    missing = await fetcher.request(f"{server['base']}/missing",
+                                    headers={"If-None-Match": '"abc"'})
+    assert (missing.status, missing.ok, missing.data) == (404, False, b"")
+    page = await fetcher.request(f"{server['base']}/to-article")
+    assert page.ok
+    assert page.url == f"{server['base']}/article"
+    assert page.data.startswith(b"<html>")

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import feedparser
 
 from corpus.dates import normalize_date
 from corpus.models import Article, Skip
-from corpus.readers.common import build_article, clean_str, clean_url, describe_error
+from corpus.readers.common import (
+    build_article,
+    clean_authors,
+    clean_str,
+    clean_url,
+    describe_error,
+)
 from corpus.readers.encoding import decode_bytes
 from corpus.readers.markup import fragment_to_text
 
@@ -45,27 +53,132 @@ def read_feed(
     "Subscribe now" / "Read more" links); link-only blocks of its HTML are dropped. An
     unexpected error in one entry is a `Skip` for it.
     """
+    parsed = parse_feed(data, origin=origin, content_type=content_type, url=url)
+    if not parsed.entries:
+        reason = parsed.problem or "feed has no entries"
+        yield Skip(origin=origin, reason=reason)
+        return
+    for entry in parsed.entries:
+        yield entry.excerpt
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One entry of a feed, for a poller: its key, its metadata, and its own text.
+
+    ``key`` identifies the entry within its feed: its ``id``/``guid``, else its link, else
+    ``"sha1:"`` and a digest of its title and text. ``title``, ``url`` (absolute, resolved
+    as in `read_feed`), ``source``, ``published`` (ISO date) and ``authors`` are cleaned as
+    an `Article`'s fields (None / ``()`` when unknown). ``excerpt`` is the `Article` the
+    entry's own text makes (what `read_feed` yields for it), or a `Skip` without text.
+    """
+
+    key: str
+    title: str | None
+    url: str | None
+    source: str | None
+    published: str | None
+    authors: tuple[str, ...]
+    excerpt: Article | Skip
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A whole feed: its title, its entries in feed order, and what was wrong with it.
+
+    ``problem`` is None for a readable feed (an empty one included); otherwise one line
+    ("not an RSS or Atom feed", "malformed feed: mismatched tag at line 3") and
+    ``entries`` is empty. A feed whose XML is broken but from which feedparser's lenient
+    parser recovered entries keeps them, with ``problem`` None and ``malformed`` True.
+    """
+
+    title: str | None
+    entries: tuple[FeedEntry, ...]
+    problem: str | None = None
+    malformed: bool = False
+
+
+def parse_feed(
+    data: bytes, *, origin: str, content_type: str | None = None, url: str | None = None
+) -> ParsedFeed:
+    """Parse RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom bytes into a `ParsedFeed` (CPU-bound).
+
+    Arguments as `read_feed`. Never raises for bad input: an unexpected error in one entry
+    makes that entry's ``excerpt`` a `Skip`.
+    """
     parsed: Any = feedparser.parse(
         _as_clean_utf8(data, content_type),
         response_headers={"content-type": "application/xml; charset=utf-8"},
     )
     entries = list(parsed.get("entries") or [])
-    if not entries:
-        problem = parsed.get("bozo_exception")
-        reason = f"not a readable feed: {problem}" if problem else "feed has no entries"
-        yield Skip(origin=origin, reason=reason)
-        return
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     feed = parsed.get("feed") or {}
     feed_title = clean_str(feed.get("title"))
+    if not entries:
+        if not parsed.get("version") and b"<html" in data[:4096].lower():
+            return ParsedFeed(feed_title, (), "not an RSS or Atom feed (a web page)")
+        if problem is not None:
+            return ParsedFeed(feed_title, (), f"malformed feed: {_describe_problem(problem)}")
+        if not parsed.get("version"):
+            return ParsedFeed(feed_title, (), "not an RSS or Atom feed")
+        return ParsedFeed(feed_title, ())
     base = clean_url(feed.get("link"), base=url) or clean_url(url)
+    found: list[FeedEntry] = []
     for number, entry in enumerate(entries, start=1):
         where = f"{origin}#{number}"
         try:
-            yield _entry_article(entry, origin=where, feed_title=feed_title, base=base)
+            excerpt = _entry_article(entry, origin=where, feed_title=feed_title, base=base)
+            found.append(_feed_entry(entry, excerpt, feed_title=feed_title, base=base))
         except Exception as error:  # one broken entry must not stop the rest of the feed
             log.warning("could not read %s: %s", where, describe_error(error))
             log.debug("traceback for %s", where, exc_info=True)
-            yield Skip(origin=where, reason=f"could not be read: {describe_error(error)}")
+            skip = Skip(origin=where, reason=f"could not be read: {describe_error(error)}")
+            found.append(FeedEntry(_fallback_key(entry), None, None, None, None, (), skip))
+    return ParsedFeed(feed_title, tuple(found), malformed=problem is not None)
+
+
+def _describe_problem(problem: object) -> str:
+    """One line for a feedparser bozo exception: its message and, for XML, the line."""
+    message = " ".join(str(getattr(problem, "getMessage", lambda: problem)()).split())
+    line = getattr(problem, "getLineNumber", lambda: None)()
+    return f"{message[:150]} at line {line}" if isinstance(line, int) else message[:150]
+
+
+def _feed_entry(
+    entry: Mapping[str, Any], excerpt: Article | Skip, *, feed_title: str | None,
+    base: str | None,
+) -> FeedEntry:
+    """The key and cleaned metadata of one entry (as `_entry_article` cleans them)."""
+    if isinstance(excerpt, Article):
+        return FeedEntry(_entry_key(entry, excerpt.url), excerpt.title, excerpt.url,
+                         excerpt.source, excerpt.published, excerpt.authors, excerpt)
+    source = entry.get("source") or {}
+    link = clean_url(entry.get("link"), base=base)
+    return FeedEntry(
+        _entry_key(entry, link), clean_str(entry.get("title")), link,
+        clean_str(source.get("title")) or feed_title, _entry_date(entry),
+        clean_authors(entry.get("authors") or entry.get("author")), excerpt)
+
+
+def _entry_key(entry: Mapping[str, Any], link: str | None) -> str:
+    """The entry's id (guid), else its resolved link, else a digest of title and text."""
+    identifier = clean_str(entry.get("id"))
+    if identifier:
+        return identifier[:2000]
+    if link:
+        return link[:2000]
+    return _fallback_key(entry)
+
+
+def _fallback_key(entry: Mapping[str, Any]) -> str:
+    text = f"{entry.get('title') or ''}\n{entry.get('summary') or ''}"
+    return "sha1:" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()
+
+
+def _entry_date(entry: Mapping[str, Any]) -> str | None:
+    """The entry's date: the first of published, issued, ... that reads as a full date."""
+    return next(filter(None, (normalize_date(_full_year(entry.get(key)))
+                              for key in _DATE_KEYS)), None)
 
 
 def _as_clean_utf8(data: bytes, content_type: str | None) -> bytes:
@@ -106,8 +219,7 @@ def _entry_article(
         origin=origin,
         url=clean_url(entry.get("link"), base=base),
         source=clean_str(source.get("title")) or feed_title,
-        published=next(filter(None, (normalize_date(_full_year(entry.get(key)))
-                                     for key in _DATE_KEYS)), None),
+        published=_entry_date(entry),
         authors=entry.get("authors") or entry.get("author"),
     )
 

@@ -25,7 +25,7 @@ from bot.answering import Question, answer_question, evidence_for
 from bot.config import Settings
 from bot.indexing import IndexLifecycle
 from bot.listings import Listings
-from corpus.backend import SHARED_SCOPE, CorpusStore, SentenceRow
+from corpus.backend import SHARED_SCOPE, CorpusStore, SentenceRow, UpsertResult
 from corpus.ingest import read_article_bytes, read_articles
 from corpus.models import Article, Skip, StoredArticle
 from corpus.readers.repair import sanitize_unicode
@@ -326,6 +326,23 @@ class AnswerService:
                     report.added_titles.append(item.title or "untitled")
             if progress is not None:
                 progress(len(batch))
+
+    async def store_article(
+        self, article: Article, *, scope: str = SHARED_SCOPE, feed_id: int | None = None
+    ) -> UpsertResult | None:
+        """Split (in a thread) and store one article; None when it has no sentences.
+
+        Cut to ``max_article_bytes`` like any ingest; ``feed_id`` records the feed it came
+        from. The write is noted for the index but not indexed: call `reindex` after a batch.
+        Raises the store's errors (``sqlite3.OperationalError`` on a full disk, say).
+        """
+        [(item, sentences, _note)] = await asyncio.to_thread(
+            _prepare, iter([article]), self.settings.max_article_bytes)
+        if isinstance(item, Skip):
+            return None
+        result = await self.store.upsert(item, sentences, scope=scope, feed_id=feed_id)
+        self.index.note(result.status, result.article_id)
+        return result
 
     async def remove(self, article_id: int, *, scope: str) -> bool:
         """Remove one article of ``scope`` and refresh the index; True when removed."""

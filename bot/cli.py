@@ -1,6 +1,7 @@
 """The ``newsdesk`` command: ingest, ask, console, articles, stats, run, sync.
 
-The operator commands (remove, backup, export, forget-questions) are in `bot.cli_admin`.
+The operator commands (remove, backup, export, forget-questions) are in `bot.cli_admin`;
+the feed commands (follow, unfollow, feeds) in `bot.cli_feeds`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from bot.cli_admin import ADMIN_HANDLERS, add_admin_commands, iso_date
+from bot.cli_feeds import FEED_HANDLERS, add_feed_commands, feed_summary
 from bot.config import Settings
 from bot.console import console_command
 from bot.database import check_database
@@ -153,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                                "can take up to an hour to appear; --guild is instant.")
     sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
     add_admin_commands(commands, common)
+    add_feed_commands(commands, common)
     parser.command_names = tuple(commands.choices)
     return parser
 
@@ -355,6 +358,7 @@ async def _articles(args: argparse.Namespace, settings: Settings) -> int:
 async def _stats(args: argparse.Namespace, settings: Settings) -> int:
     async with await _open(args, settings) as service:
         stats = await service.store.stats()
+        feeds = feed_summary(await service.store.list_feeds())
     print(f"database   {stats.path} (schema v{stats.schema_version})")
     print(f"articles   {stats.articles} from {_plural(stats.sources, 'publisher')}")
     print(f"sentences  {stats.sentences}")
@@ -363,6 +367,8 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("published  dates unknown")
     print(f"questions  {stats.questions} asked, {stats.unanswered} without an answer")
+    if feeds:
+        print(f"feeds      {feeds}")
     return EXIT_OK
 
 
@@ -407,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return console_command(settings, load_sample=args.load_sample)
         if args.command in ADMIN_HANDLERS:
             return ADMIN_HANDLERS[args.command](args, settings)
+        if args.command in FEED_HANDLERS:
+            return FEED_HANDLERS[args.command](args, settings)
         if args.command == "health":
             from bot.health import health_command
 

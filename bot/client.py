@@ -25,7 +25,9 @@ from bot.cogs.options import GONE, option_problem
 from bot.cogs.sources import SourcesCog
 from bot.cogs.views import answer_expired
 from bot.config import Settings
-from bot.fetch import URLFetcher
+from bot.feeds.background import FeedsTask, LeaderFactory, always_leader
+from bot.feeds.poller import ArticleCallback, FeedPoller
+from bot.fetch import URLFetcher, settings_fetcher
 from bot.service import AnswerService
 
 log = logging.getLogger(__name__)
@@ -118,9 +120,8 @@ class NewsBot(commands.Bot):
         self._service = service
         self.settings = settings
         self.serving = serving
-        self.fetcher = fetcher or URLFetcher(
-            max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout
-        )
+        self.fetcher = fetcher or settings_fetcher(settings)
+        self.feeds: FeedsTask | None = None
         self.synced_to: list[int] = []
         self.live_views: set[int] = set()  # messages whose buttons a view still serves
         self.largest_stall = 0.0  # seconds: the longest the event loop was held up
@@ -140,6 +141,22 @@ class NewsBot(commands.Bot):
         if self._service is None:
             raise RuntimeError("this NewsBot was built without an AnswerService")
         return self._service
+
+    def start_feeds(
+        self, *, leader: LeaderFactory = always_leader, on_article: ArticleCallback | None = None
+    ) -> FeedsTask:
+        """Start polling the followed feeds in the background (`bot.feeds.background`).
+
+        Call once the service is attached; `close` stops it. ``leader`` gates the polling so
+        one process polls (default: this one at once); ``on_article`` is called for each
+        article a poll adds.
+        """
+        if self.feeds is None:
+            poller = FeedPoller(self.service, self.settings, fetcher=self.fetcher,
+                                on_article=on_article)
+            self.feeds = FeedsTask(poller, leader=leader)
+            self.feeds.start()
+        return self.feeds
 
     async def load_cogs(self) -> None:
         """Add the command cogs (idempotent)."""
@@ -231,10 +248,12 @@ class NewsBot(commands.Bot):
                  user, user.id if user else "?", len(self.guilds))
 
     async def close(self) -> None:
-        """Stop the heartbeat (removing its file), then close the Discord connection.
+        """Stop the feed poller and the heartbeat (removing its file), then close Discord.
 
         The largest event-loop stall seen while serving is logged (INFO).
         """
+        if self.feeds is not None:
+            await self.feeds.close()
         if self._stall_watch is not None:
             self._stall_watch.cancel()
             log.info("largest event-loop stall while serving: %.1f ms",

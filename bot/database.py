@@ -16,7 +16,7 @@ from bot.config import Settings
 from corpus.store import database_kind
 
 #: commands that add articles: they may create a database, which then starts empty
-CREATING = frozenset({"ingest"})
+CREATING = frozenset({"ingest", "follow"})
 #: read commands that may create the default database (or any, with --create)
 STARTING = frozenset({"ask", "console", "articles", "stats", "run"})
 

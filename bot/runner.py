@@ -152,6 +152,8 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
             if service is None:
                 log.info("stopped while starting")
                 return EXIT_OK
+            if settings.feeds:
+                bot.start_feeds()
             running = asyncio.create_task(bot.connect(), name="newsdesk-discord")
             stopping = asyncio.create_task(stop.wait(), name="newsdesk-stop")
             done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)

@@ -1,0 +1,152 @@
+"""End to end: the real ``newsdesk`` feed commands against a local site (loopback allowed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bot.feed_site import FeedSite, Item, Reply, ThreadedSite, page, rss2
+
+FERRY = ["The new ferry terminal opened on Monday with twelve berths for island routes.",
+         "Officials said the terminal cost 40 million euros and took three years to build."]
+MARKET = ["The fish market moved to the old customs warehouse on the north quay.",
+          "Traders said the warehouse gives them cold storage for the first time."]
+
+
+def env_for(db: Path) -> dict[str, str]:
+    return {**os.environ, "NEWSDESK_DB": str(db), "HOME": str(db.parent),
+            "NEWSDESK_FETCH_ALLOW_LOOPBACK": "true", "NEWSDESK_INDEX_WORKERS": "0"}
+
+
+def newsdesk(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin,
+                          capture_output=True, text=True, env=env_for(db), timeout=120,
+                          check=False)
+
+
+@pytest.fixture
+def site():
+    with ThreadedSite() as site:
+        yield site
+
+
+def story(site: FeedSite, path: str, title: str, text: list[str], date: str) -> Item:
+    site.routes[path] = Reply(page(title, text))
+    return Item(title, site.url(path), text[0], date=date)
+
+
+def test_follow_poll_then_ask_cites_the_entry_with_url_and_date(site, db_path):
+    ferry = story(site, "/news/ferry", "Ferry terminal opens", FERRY,
+                  "Mon, 01 Jun 2026 09:00:00 GMT")
+    market = story(site, "/news/market", "Fish market moves", MARKET,
+                   "Tue, 02 Jun 2026 09:00:00 GMT")
+    site.routes["/feed.xml"] = Reply(rss2([market, ferry]), content_type="application/rss+xml")
+
+    follow = newsdesk("follow", site.url("/feed.xml"), "--no-poll", db=db_path)
+    assert follow.returncode == 0, follow.stderr
+    assert f"following [1] {site.url('/feed.xml')} for the shared corpus, every 1 min" \
+        in follow.stdout
+    poll = newsdesk("feeds", "poll", db=db_path)
+    assert poll.returncode == 0, poll.stderr
+    assert f"[1] {site.url('/feed.xml')}: 2 new" in poll.stdout
+    assert "polled 1 feeds: 2 new articles, 0 failed" in poll.stdout
+
+    ask = newsdesk("ask", "--jsonl", db=db_path,
+                   stdin='{"id": "q1", "question": "Where did the fish market move?"}\n')
+    assert ask.returncode == 0, ask.stderr
+    reply = json.loads(ask.stdout)
+    assert reply["id"] == "q1"
+    assert reply["answer"]["sentence"] == MARKET[0]
+    assert reply["answer"]["article"]["url"] == site.url("/news/market")
+    assert reply["answer"]["article"]["published"] == "2026-06-02"
+
+    again = newsdesk("feeds", "poll", db=db_path)
+    assert f"[1] {site.url('/feed.xml')}: 0 new" in again.stdout
+    listing = newsdesk("feeds", db=db_path)
+    assert listing.returncode == 0, listing.stderr
+    assert f"[1] {site.url('/feed.xml')} · Harbour Times" in listing.stdout
+    assert "the shared corpus · every 1 min · 2 entries stored" in listing.stdout
+    assert "last poll 20" in listing.stdout
+    assert "next poll due 20" in listing.stdout
+    stats = newsdesk("stats", db=db_path)
+    assert "feeds      1 followed, 0 failing, 2 entries stored; last poll 20" in stats.stdout
+
+
+def test_a_failing_feed_is_listed_with_its_error_and_fails_the_poll(site, db_path):
+    site.routes["/good.xml"] = Reply(rss2([story(site, "/news/ferry", "Ferry terminal opens",
+                                                 FERRY, "Mon, 01 Jun 2026 09:00:00 GMT")]),
+                                     content_type="application/rss+xml")
+    site.routes["/bad.xml"] = Reply("oops", status=500)
+    assert newsdesk("follow", site.url("/good.xml"), "--no-poll", db=db_path).returncode == 0
+    first = newsdesk("follow", site.url("/bad.xml"), "--every", "5", "--guild", "42", db=db_path)
+    assert first.returncode == 1
+    assert f"[2] {site.url('/bad.xml')}: error: the feed answered HTTP 500" in first.stdout
+    assert "stays followed" in first.stderr
+
+    poll = newsdesk("feeds", "poll", db=db_path)
+    assert poll.returncode == 1
+    assert f"[1] {site.url('/good.xml')}: 1 new" in poll.stdout
+    assert "polled 2 feeds: 1 new articles, 1 failed" in poll.stdout
+    listing = newsdesk("feeds", "--guild", "42", db=db_path).stdout
+    assert "guild 42 · every 5 min · 0 entries stored" in listing
+    assert "the feed answered HTTP 500 (failing, 2 in a row)" in listing
+    assert "/good.xml" not in listing
+
+    wrong = newsdesk("unfollow", "2", db=db_path)
+    assert wrong.returncode == 1
+    assert "guild 42 follows it: add --guild 42" in wrong.stderr
+    gone = newsdesk("unfollow", site.url("/bad.xml"), "--guild", "42", db=db_path)
+    assert gone.returncode == 0, gone.stderr
+    assert "2 feeds" not in newsdesk("stats", db=db_path).stdout
+    assert "1 followed, 0 failing" in newsdesk("stats", db=db_path).stdout
+
+
+@pytest.mark.parametrize("url", ["ftp://news.example/feed", "feed.xml", "http://u:p@x.example/f"])
+def test_follow_refuses_urls_it_could_never_fetch(db_path, url):
+    result = newsdesk("follow", url, db=db_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("newsdesk follow: ")
+    assert not db_path.exists()
+
+
+def test_feeds_run_stops_cleanly_on_sigterm_in_the_middle_of_a_poll(site, db_path):
+    ferry = story(site, "/news/ferry", "Ferry terminal opens", FERRY,
+                  "Tue, 02 Jun 2026 09:00:00 GMT")
+    slow = story(site, "/news/slow", "Fish market moves", MARKET, "Mon, 01 Jun 2026 09:00:00 GMT")
+    site.routes["/news/slow"] = Reply(page("Fish market moves", MARKET), delay=60)
+    site.routes["/feed.xml"] = Reply(rss2([ferry, slow]), content_type="application/rss+xml")
+    assert newsdesk("follow", site.url("/feed.xml"), "--no-poll", db=db_path).returncode == 0
+
+    process = subprocess.Popen([sys.executable, "-m", "bot", "feeds", "run"],
+                               env=env_for(db_path), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not site.hits("/news/slow") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert site.hits("/news/slow"), "the poller never reached the slow page"
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "stopped" in err
+    with sqlite3.connect(db_path) as db:
+        articles = db.execute("SELECT a.url, count(s.position) FROM articles a JOIN sentences s"
+                              " ON s.article_id = a.id GROUP BY a.id").fetchall()
+        seen = db.execute("SELECT entry_key FROM feed_entries").fetchall()
+        polled = db.execute("SELECT last_poll_at FROM feeds").fetchone()
+        check = db.execute("PRAGMA integrity_check").fetchone()
+    assert articles == [(site.url("/news/ferry"), 2)]
+    assert seen == [(site.url("/news/ferry"),)]
+    assert polled == (None,)  # the interrupted poll is not recorded: it is done again
+    assert check == ("ok",)

@@ -9,7 +9,7 @@ feeds. The feeds are followed in a fresh database and polled once with ``entries
 entries each (the warm-up: that many articles stored, the index built). Then ``new``
 entries appear in every feed and one cycle (`FeedPoller.poll_all`, as `newsdesk feeds poll`
 or one round of `newsdesk run`) stores them. Printed: wall time, CPU seconds of this process
-(threads and index worker processes; not the site's), peak RSS during the cycle, the worst
+(threads, index and feed worker processes; not the site's), peak RSS during the cycle, the worst
 event-loop stall (a ticker task sleeping 10 ms measures how late it wakes), and ``/ask``
 latency (`AnswerService.answer`, one question after another) before the cycle, during it,
 and during the background index rebuild that follows it.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import resource
 import shutil
 import statistics
@@ -34,10 +35,16 @@ from bot.service import AnswerService
 TICK = 0.01
 
 
-def _cpu() -> float:
+def _cpu(poller: FeedPoller) -> float:
+    """CPU seconds of this process, its finished children, and the poller's live workers."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    total = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    pool = poller._pool
+    for process in (pool._processes or {}).values() if pool is not None else ():
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _rss_mb(field: str = "VmRSS") -> float:
@@ -145,10 +152,10 @@ async def main(args: argparse.Namespace) -> None:
             site.visible = args.entries
             rss_before = _rss_mb()
             peak_reset = _reset_peak()
-            cpu, wall = _cpu(), time.perf_counter()
+            cpu, wall = _cpu(poller), time.perf_counter()
             cycle = asyncio.ensure_future(poller.poll_all())
             during, ticker = await _during(service, questions, cycle)
-            wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+            wall, cpu = time.perf_counter() - wall, _cpu(poller) - cpu
             results = cycle.result()
             peak = _rss_mb("VmHWM") if peak_reset else float("nan")
             added = sum(len(r.added) for r in results)
@@ -165,7 +172,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"cycle: {args.feeds} feeds, {args.new} new each: {added} articles added, "
               f"{failed} feeds failed")
         print(f"  wall time       {wall:.2f} s")
-        print(f"  CPU             {cpu:.2f} s (this process: threads + index workers)")
+        print(f"  CPU             {cpu:.2f} s (this process, its index and feed workers)")
         print(f"  RSS             {rss_before:.0f} MB before, peak {peak:.0f} MB during")
         print(f"  worst loop stall {ticker.worst * 1000:.1f} ms "
               f"({ticker.stalls_over_50ms} ticks over 50 ms)")

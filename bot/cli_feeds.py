@@ -22,7 +22,8 @@ from datetime import datetime
 from rich.table import Table
 
 from bot.config import Settings
-from bot.feeds.poller import FeedPoller, PollResult
+from bot.feeds.poller import FeedPoller
+from bot.feeds.results import PollResult
 from bot.feeds.schedule import parse_iso, utc_now
 from bot.fetch import BlockedAddressError, check_url
 from bot.service import AnswerService
@@ -90,8 +91,9 @@ async def _follow(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{verb} [{feed.feed_id}] {feed.url} for the {where}, every {every} min")
     status = EXIT_OK
     if not args.no_poll:
-        async with await AnswerService.open(settings, load_sample=False) as service:
-            result = await FeedPoller(service, settings).poll_feed(feed)
+        async with (await AnswerService.open(settings, load_sample=False) as service,
+                    FeedPoller(service, settings) as poller):
+            result = await poller.poll_feed(feed)
         print(describe_poll(result))
         if result.error is not None:
             print(f"newsdesk: the first poll failed; the feed stays followed and is retried "
@@ -252,7 +254,8 @@ async def _poll(settings: Settings, scopes: list[str] | None) -> int:
         if not feeds:
             print("no feeds followed: add one with 'newsdesk follow FEED_URL'")
             return EXIT_OK
-        results = await FeedPoller(service, settings).poll_all(feeds)
+        async with FeedPoller(service, settings) as poller:
+            results = await poller.poll_all(feeds)
     for result in results:
         print(describe_poll(result), flush=True)
     failed = sum(result.status == "error" for result in results)

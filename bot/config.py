@@ -130,6 +130,10 @@ class Settings(BaseSettings):
         25, ge=1, le=1000, description="new entries stored per poll of one feed (newest first)"
     )
     feed_concurrency: int = Field(4, ge=1, le=64, description="feeds polled at once")
+    feed_workers: int = Field(
+        1, ge=0, le=16,
+        description="processes parsing feeds and extracting pages for the poller (0: threads)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         "WARNING", description="logging level (INFO for run and sync unless set)"
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ from corpus.readers.feeds import FeedEntry
 log = logging.getLogger(__name__)
 
 Origin = Literal["page", "excerpt"]
+PageReader = Callable[[bytes, str, str, str], Awaitable[Article | None]]
+"""``await reader(data, filename, content_type, url)``: `read_page` run off the event loop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,8 @@ def _first_article(items: list[Article | Skip]) -> Article | None:
     return next((item for item in items if isinstance(item, Article)), None)
 
 
-def _read_page(data: bytes, filename: str, content_type: str, url: str) -> Article | None:
-    """The page's article (CPU-bound: trafilatura; run in a thread), or None."""
+def read_page(data: bytes, filename: str, content_type: str, url: str) -> Article | None:
+    """The page's article, or None (CPU-bound: trafilatura; run in a worker or a thread)."""
     items = list(read_article_bytes(data, filename=filename, content_type=content_type,
                                     url=url))
     return _first_article(items)
@@ -84,10 +87,18 @@ def excerpt_of(entry: FeedEntry) -> Article | None:
     return replace(entry.excerpt, partial=True)
 
 
-async def fetch_entry_article(entry: FeedEntry, fetcher: URLFetcher) -> EntryArticle:
+async def _read_in_thread(data: bytes, filename: str, content_type: str, url: str
+                          ) -> Article | None:
+    return await asyncio.to_thread(read_page, data, filename, content_type, url)
+
+
+async def fetch_entry_article(
+    entry: FeedEntry, fetcher: URLFetcher, *, reader: PageReader = _read_in_thread
+) -> EntryArticle:
     """The article to store for ``entry`` (see the module docstring); never raises FetchError.
 
-    An entry without a link is its own excerpt.
+    An entry without a link is its own excerpt. ``reader`` extracts the page off the event
+    loop (default: `read_page` in a thread).
     """
     excerpt = excerpt_of(entry)
     if entry.url is None:
@@ -97,8 +108,7 @@ async def fetch_entry_article(entry: FeedEntry, fetcher: URLFetcher) -> EntryArt
     except FetchError as error:
         log.info("feed entry page not used (%s): %s", error, entry.url)
         return EntryArticle(excerpt, "excerpt", str(error))
-    article = await asyncio.to_thread(_read_page, page.data, page.filename, page.content_type,
-                                      page.url)
+    article = await reader(page.data, page.filename, page.content_type, page.url)
     if article is None:
         return EntryArticle(excerpt, "excerpt", "no article text on the page")
     if article.partial and excerpt is not None and len(excerpt.body) > len(article.body):

@@ -38,7 +38,7 @@ async def site():
 def feed_settings(db_path, monkeypatch) -> Settings:
     monkeypatch.setenv("NEWSDESK_FETCH_ALLOW_LOOPBACK", "true")
     return Settings(db=db_path, persist_index=False, index_workers=0, refresh_interval=0,
-                    question_log=False)
+                    question_log=False, feed_workers=0)
 
 
 @pytest.fixture
@@ -395,3 +395,26 @@ async def test_a_slow_feed_does_not_hold_up_the_others(site, service, feed_setti
             await running
         gate.set()
     assert (await current(service, slow)).last_poll_at is None  # cancelled, not recorded
+
+
+async def test_worker_processes_parse_and_extract_and_stop_with_the_poller(
+    site, service, feed_settings
+):
+    ferry = serve_story(site, "/news/ferry", "Ferry terminal opens", FERRY)
+    site.routes["/feed.xml"] = Reply(rss2([ferry]), content_type="application/rss+xml")
+    feed = await follow(service, site.url("/feed.xml"))
+    settings = feed_settings.model_copy(update={"feed_workers": 1})
+
+    async with FeedPoller(service, settings) as poller:
+        result = await poller.poll_feed(feed)
+        pool = poller._pool
+        assert pool is not None
+        workers = list(pool._processes.values())
+        assert [w.is_alive() for w in workers] == [True]
+
+    assert poller._pool is None
+    assert not workers[0].is_alive()
+    assert len(result.added) == 1
+    hit = await best(service, "When did the ferry terminal open?")
+    assert hit is not None
+    assert hit.document.url == site.url("/news/ferry")

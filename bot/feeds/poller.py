@@ -324,7 +324,11 @@ class FeedPoller:
         try:
             while True:
                 self._wake.clear()
-                feeds = await self.store.list_feeds()
+                try:
+                    feeds = await self.store.list_feeds()
+                except (sqlite3.Error, OSError) as error:  # a busy or vanished file: later
+                    log.warning("could not read the followed feeds: %s", error)
+                    feeds = []
                 now = utc_now()
                 waiting: list[datetime] = []
                 for feed in feeds:

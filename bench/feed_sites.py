@@ -58,7 +58,8 @@ def feed_xml(texts: list[tuple[str, str]], base: str, feed: int, visible: int) -
             f"<title>Bench desk {feed}</title><link>{base}/</link>{items}</channel></rss>")
 
 
-def _serve(visible: Synchronized[int], port_out: multiprocessing.connection.Connection) -> None:
+def _serve(visible: Synchronized[int], port_out: multiprocessing.connection.Connection,
+           port: int) -> None:
     import asyncio
 
     from aiohttp import web
@@ -86,7 +87,7 @@ def _serve(visible: Synchronized[int], port_out: multiprocessing.connection.Conn
         app.router.add_get("/p/{feed}/{entry}", article)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+        site = web.TCPSite(runner, "127.0.0.1", port, backlog=1024)
         await site.start()
         port_out.send(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
         await asyncio.Event().wait()
@@ -97,11 +98,12 @@ def _serve(visible: Synchronized[int], port_out: multiprocessing.connection.Conn
 class SiteProcess:
     """The site in a child process; ``visible`` entries per feed (settable while it runs)."""
 
-    def __init__(self, visible: int) -> None:
+    def __init__(self, visible: int, port: int = 0) -> None:
         context = multiprocessing.get_context("spawn")
         self._visible = context.Value("i", visible)
         receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_serve, args=(self._visible, send), daemon=True)
+        self._process = context.Process(target=_serve, args=(self._visible, send, port),
+                                        daemon=True)
         self._process.start()
         self.base = f"http://127.0.0.1:{receive.recv()}"
 

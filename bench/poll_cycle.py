@@ -3,6 +3,7 @@
 Run from the repository root::
 
     python -m bench.poll_cycle [--feeds 100] [--entries 50] [--new 5] [--concurrency N]
+                               [--workers N] [--warm-cache DIR]
 
 A site in a child process (`bench.feed_sites`: BBC News texts, RSS 2.0, ETags) serves the
 feeds. The feeds are followed in a fresh database and polled once with ``entries - new``
@@ -121,34 +122,63 @@ async def _during(service: AnswerService, questions: list[str], work: asyncio.Fu
     return times, ticker
 
 
-async def main(args: argparse.Namespace) -> None:
-    texts = load_texts()
+async def _warm(args: argparse.Namespace, folder: Path) -> int:
+    """Follow the feeds and poll ``entries - new`` entries of each into ``folder/bench.db``.
+
+    With ``--warm-cache DIR`` the warmed database (and saved index) is copied from DIR when
+    there, else saved there; returns the site's port (the feeds' URLs name it).
+    """
+    cache = Path(args.warm_cache) if args.warm_cache else None
+    if cache is not None and (cache / "port").exists():
+        await asyncio.to_thread(shutil.copytree, cache, folder, dirs_exist_ok=True)
+        print(f"warm-up: copied from {cache}")
+        return int((cache / "port").read_text())
     site = SiteProcess(visible=args.entries - args.new)
-    folder = Path(tempfile.mkdtemp(prefix="newsdesk-poll-"))
-    settings = Settings(db=folder / "bench.db", fetch_allow_loopback=True,
-                        feed_max_entries=args.entries, feed_concurrency=args.concurrency,
-                        question_log=False)
+    settings = _settings(args, folder)
     try:
         async with await AnswerService.open(settings, load_sample=False) as service:
             for feed in range(args.feeds):
                 await service.store.add_feed(site.feed_url(feed), scope="shared",
                                              every_minutes=1)
-            poller = FeedPoller(service, settings)
             started = time.perf_counter()
-            warm = await poller.poll_all()
-            stored = sum(len(r.added) for r in warm)
+            async with FeedPoller(service, settings) as poller:
+                warm = await poller.poll_all()
             print(f"warm-up: {args.feeds} feeds x {args.entries - args.new} entries: "
-                  f"{stored} articles stored in {time.perf_counter() - started:.1f} s")
+                  f"{sum(len(r.added) for r in warm)} articles stored in "
+                  f"{time.perf_counter() - started:.1f} s")
             if service.index.pending_rebuild is not None:
                 await service.index.pending_rebuild
-            await service.reindex()
+        port = int(site.base.rsplit(":", 1)[1])
+        (folder / "port").write_text(str(port))
+        if cache is not None:
+            await asyncio.to_thread(shutil.copytree, folder, cache, dirs_exist_ok=True)
+        return port
+    finally:
+        site.stop()
+
+
+def _settings(args: argparse.Namespace, folder: Path) -> Settings:
+    return Settings(db=folder / "bench.db", fetch_allow_loopback=True,
+                    feed_max_entries=args.entries, feed_concurrency=args.concurrency,
+                    feed_workers=args.workers, question_log=False)
+
+
+async def main(args: argparse.Namespace) -> None:
+    texts = load_texts()
+    folder = Path(tempfile.mkdtemp(prefix="newsdesk-poll-"))
+    port = await _warm(args, folder)
+    site = SiteProcess(visible=args.entries - args.new, port=port)
+    settings = _settings(args, folder)
+    try:
+        async with await AnswerService.open(settings, load_sample=False) as service:
+            poller = FeedPoller(service, settings)
             snapshot = service.index.snapshot
             assert snapshot is not None
             print(f"index: {snapshot.index.sentence_count} sentences, "
-                  f"{len(snapshot.index.segments)} segment(s)")
+                  f"{len(snapshot.index.segments)} segment(s); feed workers: {args.workers}")
             questions = [text.split(". ")[0][:200] + "?" for _, text in texts[:300:7]]
-            before, _ = await _during(service, questions, asyncio.ensure_future(
-                asyncio.sleep(5)))
+            before, idle = await _during(service, questions, asyncio.ensure_future(
+                asyncio.sleep(10)))
             site.visible = args.entries
             rss_before = _rss_mb()
             peak_reset = _reset_peak()
@@ -158,13 +188,14 @@ async def main(args: argparse.Namespace) -> None:
             wall, cpu = time.perf_counter() - wall, _cpu(poller) - cpu
             results = cycle.result()
             peak = _rss_mb("VmHWM") if peak_reset else float("nan")
+            await poller.close()
             added = sum(len(r.added) for r in results)
             failed = sum(r.status == "error" for r in results)
             rebuild = service.index.pending_rebuild
             rebuild_times: list[float] = []
             rebuild_ticker = None
             rebuild_wall = 0.0
-            if rebuild is not None:
+            if rebuild is not None and not rebuild.done():
                 rebuild_wall = time.perf_counter()
                 rebuild_times, rebuild_ticker = await _during(
                     service, questions, asyncio.ensure_future(rebuild))
@@ -175,13 +206,13 @@ async def main(args: argparse.Namespace) -> None:
         print(f"  CPU             {cpu:.2f} s (this process, its index and feed workers)")
         print(f"  RSS             {rss_before:.0f} MB before, peak {peak:.0f} MB during")
         print(f"  worst loop stall {ticker.worst * 1000:.1f} ms "
-              f"({ticker.stalls_over_50ms} ticks over 50 ms)")
+              f"({ticker.stalls_over_50ms} ticks over 50 ms); idle before the cycle, same "
+              f"machine load: {idle.worst * 1000:.1f} ms ({idle.stalls_over_50ms} over 50 ms)")
         print(f"  /ask before     {_latency(before)}")
         print(f"  /ask during     {_latency(during)}")
         if rebuild_ticker is not None:
-            print(f"background full rebuild after the cycle: {rebuild_wall:.1f} s (includes "
-                  f"the {settings.rebuild_delay:g} s delay), worst loop stall "
-                  f"{rebuild_ticker.worst * 1000:.1f} ms; /ask {_latency(rebuild_times)}")
+            print(f"background full rebuild after the cycle: {rebuild_wall:.1f} s, worst loop "
+                  f"stall {rebuild_ticker.worst * 1000:.1f} ms; /ask {_latency(rebuild_times)}")
     finally:
         site.stop()
         await asyncio.to_thread(shutil.rmtree, folder, True)
@@ -193,4 +224,8 @@ if __name__ == "__main__":
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--new", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=Settings().feed_concurrency)
+    parser.add_argument("--workers", type=int, default=Settings().feed_workers,
+                        help="NEWSDESK_FEED_WORKERS for the cycle (0: threads)")
+    parser.add_argument("--warm-cache", metavar="DIR",
+                        help="reuse (or save) the warmed database here: later runs skip it")
     asyncio.run(main(parser.parse_args()))

@@ -17,9 +17,9 @@ One poll of one feed (`FeedPoller.poll_feed`):
    entry is marked seen. Each article is written in one transaction, so a poll cancelled
    half-way (SIGTERM) leaves whole articles only; unmarked entries come back next poll.
 4. The poll is recorded (`record_poll`, with the next poll's time), the index caught up
-   (`AnswerService.reindex`, an extra segment rather than a rebuild on a large index; the
-   refreshes of feeds finishing together are merged), and `on_article` is awaited for each
-   article added.
+   (`AnswerService.reindex`, an extra segment rather than a rebuild on a large index; feeds
+   storing within `REFRESH_DELAY` of each other share one refresh), and `on_article` is
+   awaited for each article added.
 
 `FeedPoller.run` polls every feed when due, at most ``feed_concurrency`` at once, each in
 its own task: a slow or broken feed never holds up the others. Feed parsing and page
@@ -76,6 +76,7 @@ read. Exceptions are logged and never stop the poller; the callback should retur
 
 POLL_BUDGET = 120.0  # seconds: entries not reached within this are left for the next poll
 IDLE_CHECK = 30.0  # seconds: longest sleep of `run`, so feeds followed elsewhere are seen
+REFRESH_DELAY = 2.0  # seconds: stores within this of each other share one index refresh
 
 
 class FeedPoller:
@@ -116,7 +117,7 @@ class FeedPoller:
         self.index = index
         self._rng = rng or random.Random()
         self._slots = asyncio.Semaphore(settings.feed_concurrency)
-        self._refresh_lock = asyncio.Lock()
+        self._refresh_task: asyncio.Task[None] | None = None
         self._dirty = False
         self._wake = asyncio.Event()
         self._running: dict[int, asyncio.Task[PollResult]] = {}
@@ -143,7 +144,11 @@ class FeedPoller:
         await self.close()
 
     async def close(self) -> None:
-        """Stop the worker processes (idempotent; the next poll starts them again)."""
+        """Stop the worker processes and a pending index refresh (idempotent)."""
+        refresh, self._refresh_task = self._refresh_task, None
+        if refresh is not None and not refresh.done():
+            refresh.cancel()
+            await asyncio.gather(refresh, return_exceptions=True)
         pool, self._pool = self._pool, None
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
@@ -282,13 +287,22 @@ class FeedPoller:
         return PollResult(feed, "error", poll.polled_at, poll.next_poll_at, error=error)
 
     async def _refresh(self) -> None:
-        """Catch the index up with what was stored; refreshes asked for meanwhile merge."""
+        """Wait until the index holds what was stored (`REFRESH_DELAY` merges refreshes).
+
+        Each refresh of a large index adds a segment and schedules a full rebuild, so feeds
+        finishing within a couple of seconds of each other share one refresh.
+        """
         if not self.index:
             return
         self._dirty = True
-        async with self._refresh_lock:
-            if not self._dirty:
-                return
+        if self._refresh_task is None or self._refresh_task.done():
+            self._refresh_task = asyncio.create_task(self._refresh_soon(),
+                                                     name="newsdesk-feed-refresh")
+        await asyncio.shield(self._refresh_task)
+
+    async def _refresh_soon(self) -> None:
+        await asyncio.sleep(REFRESH_DELAY)
+        while self._dirty:
             self._dirty = False
             await self.service.reindex()
 

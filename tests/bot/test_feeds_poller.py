@@ -37,6 +37,7 @@ async def site():
 @pytest.fixture
 def feed_settings(db_path, monkeypatch) -> Settings:
     monkeypatch.setenv("NEWSDESK_FETCH_ALLOW_LOOPBACK", "true")
+    monkeypatch.setattr("bot.feeds.poller.REFRESH_DELAY", 0.0)  # no wait to merge refreshes
     return Settings(db=db_path, persist_index=False, index_workers=0, refresh_interval=0,
                     question_log=False, feed_workers=0)
 

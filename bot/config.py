@@ -131,7 +131,7 @@ class Settings(BaseSettings):
     )
     feed_concurrency: int = Field(4, ge=1, le=64, description="feeds polled at once")
     feed_workers: int = Field(
-        1, ge=0, le=16,
+        0, ge=0, le=16,
         description="processes parsing feeds and extracting pages for the poller (0: threads)",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(

@@ -23,9 +23,11 @@ One poll of one feed (`FeedPoller.poll_feed`):
 
 `FeedPoller.run` polls every feed when due, at most ``feed_concurrency`` at once, each in
 its own task: a slow or broken feed never holds up the others. Feed parsing and page
-extraction run in ``feed_workers`` worker processes (`bot.workers.process_pool`, started at
-the first poll; threads with 0): in a thread, lxml and trafilatura hold the interpreter lock
-long enough to stall the event loop (measured: 90 ms stalls during a 100-feed cycle).
+extraction run in threads, or in ``feed_workers`` worker processes
+(`bot.workers.process_pool`, started at the first poll). Measured with ``bench.poll_cycle``
+on a shared 2-core machine, threads were as kind to the event loop as one worker process
+(worst stalls came from index refreshes either way) and cheaper in CPU and memory, so they
+are the default.
 """
 
 from __future__ import annotations

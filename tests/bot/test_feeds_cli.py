@@ -150,3 +150,49 @@ def test_feeds_run_stops_cleanly_on_sigterm_in_the_middle_of_a_poll(site, db_pat
     assert seen == [(site.url("/news/ferry"),)]
     assert polled == (None,)  # the interrupted poll is not recorded: it is done again
     assert check == ("ok",)
+
+
+def test_feeds_table_on_a_terminal_shows_health_columns():
+    from rich.console import Console
+
+    from bot.cli_feeds import _table
+    from corpus.backend import Feed
+
+    feed = Feed(feed_id=3, scope="42", url="https://news.example/rss.xml", title="Example",
+                every_minutes=5, added_at="2026-06-01T00:00:00+00:00",
+                last_poll_at="2026-06-01T10:00:00+00:00", next_poll_at="2026-06-01T10:20:00+00:00",
+                entries_stored=12, failures=2, last_error="the feed answered HTTP 500",
+                last_error_at="2026-06-01T10:00:00+00:00")
+    console = Console(record=True, width=200, color_system=None)
+    console.print(_table([feed]))
+    text = console.export_text()
+    for column in ("last poll", "last new entry", "stored", "next poll", "last error"):
+        assert column in text
+    assert "https://news.example/rss.xml" in text
+    assert "the feed answered HTTP 500" in text
+    assert "2 in a row" in text
+    assert "2026-06-01 10:20:00 UTC" in text
+
+
+def test_follow_daemon_polls_then_keeps_running_until_sigterm(site, db_path):
+    site.routes["/feed.xml"] = Reply(rss2([story(site, "/news/ferry", "Ferry terminal opens",
+                                                 FERRY, "Mon, 01 Jun 2026 09:00:00 GMT")]),
+                                     content_type="application/rss+xml")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "follow", site.url("/feed.xml"),
+                                "--daemon"], env=env_for(db_path), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        ready = process.stderr.readline()  # said once the signal handlers are installed
+        assert "polling followed feeds until SIGTERM or Ctrl-C" in ready
+        with sqlite3.connect(db_path) as db:
+            assert db.execute("SELECT entries_stored FROM feeds").fetchone() == (1,)
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert ": 1 new" in out
+    assert "stopped" in err

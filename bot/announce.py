@@ -164,10 +164,18 @@ class Announcer:
         return int(value) if value is not None and value.isdigit() else None
 
     async def on_article(self, feed: Feed, article: StoredArticle) -> None:
-        """Queue one newly stored article of ``feed`` for its channel; returns at once."""
+        """Queue one newly stored article of ``feed`` for its channel; returns at once.
+
+        Never raises: announcing is optional, so a failure here (the setting cannot be read)
+        is logged and must not break the poll that called it.
+        """
         if feed.last_poll_at is None and not self.announce_backlog:
             return
-        channel_id = await self.channel_for(feed.scope)
+        try:
+            channel_id = await self.channel_for(feed.scope)
+        except Exception:
+            log.exception("announcement of article %d skipped", article.article_id)
+            return
         if channel_id is None:
             return
         state = self._channels.setdefault(channel_id, _Channel())

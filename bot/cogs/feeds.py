@@ -31,7 +31,7 @@ from bot.cogs.views import PREFIX, AskerView
 from bot.discord_embeds import EmbedSpec, Field, fit_embed
 from bot.discord_text import SEPARATOR, Text, choice_name, escape, message, usable_url
 from bot.fetch import BlockedAddressError, check_url, is_public_address, parse_ip
-from corpus.backend import Feed
+from corpus.backend import Feed, FeedStateStore
 
 if TYPE_CHECKING:
     from bot.client import NewsBot
@@ -120,13 +120,17 @@ def feeds_embed(feeds: list[Feed], page: int, now: datetime, announcing: str) ->
 
 
 class FeedListView(AskerView):
-    """Previous / Next pages of ``/corpus feeds``; only the admin who asked can page."""
+    """Previous / Next pages of ``/corpus feeds``; only the admin who asked can page.
 
-    def __init__(self, feeds: list[Feed], announcing: str, *, asker_id: int,
-                 timeout: float) -> None:
+    Each page turn reads the server's feeds again, so the polling state shown is current.
+    """
+
+    def __init__(self, feeds: list[Feed], announcing: str, *, store: FeedStateStore,
+                 asker_id: int, timeout: float) -> None:
         super().__init__(asker_id=asker_id, timeout=timeout,
                          refusal="Only the person who ran /corpus feeds can page this list.")
         self.feeds = feeds
+        self.store = store
         self.announcing = announcing
         self.page = 0
         self._update_buttons()
@@ -146,6 +150,9 @@ class FeedListView(AskerView):
         self.next.disabled = self.page >= self.pages - 1
 
     async def _show(self, interaction: Interaction) -> None:
+        if self.feeds:  # the state as it is now (polls go on while the list is open)
+            self.feeds = await self.store.list_feeds(scopes=[self.feeds[0].scope])
+            self.page = min(self.page, self.pages - 1)
         self._update_buttons()
         await interaction.response.edit_message(embed=self.embed(), view=self,
                                                 allowed_mentions=NO_MENTIONS)
@@ -263,7 +270,8 @@ class FeedCommands(commands.Cog):
                 "This server follows no feeds yet: add one with /corpus follow. "
                 f"New-article posts: {announcing}."))
             return
-        view = FeedListView(feeds, announcing, asker_id=interaction.user.id,
+        view = FeedListView(feeds, announcing, store=self.bot.service.store,
+                            asker_id=interaction.user.id,
                             timeout=self.bot.settings.view_timeout)
         view.attach(await followup(interaction, embed=view.embed(), view=view, ephemeral=True),
                     self.bot.live_views)

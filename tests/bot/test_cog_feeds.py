@@ -203,14 +203,16 @@ async def test_feeds_lists_this_servers_feeds_with_their_state_in_pages(live: Li
     assert "https://news.example/0.xml" in first["value"]
     assert "other.example" not in json.dumps(embed)
 
+    await store.record_poll(feeds[6].feed_id, FeedPoll(  # polled while the list is open
+        polled_at="2026-12-01T09:55:00+00:00", next_poll_at="2026-12-01T10:10:00+00:00",
+        title="Fresh title"))
     click = live.fake.click(shown.reply, "newsdesk:feeds:next", user_id=asker,
                             permissions=ADMIN_PERMISSIONS)
     turned = await live.reply(click)
     assert turned.callback_type == 7
     page = turned.body["data"]["embeds"][0]
     assert page["footer"]["text"].startswith("page 2 of 2")
-    assert [f["name"] for f in page["fields"]] == ["https://news.example/6.xml",
-                                                   "https://news.example/7.xml"]
+    assert [f["name"] for f in page["fields"]] == ["Fresh title", "https://news.example/7.xml"]
 
 
 async def test_announce_sets_and_clears_this_servers_channel(live: Live) -> None:

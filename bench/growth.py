@@ -32,11 +32,14 @@ figures are its own):
   does for its new entries: split each article (`retrieval.sentences.segment_within`, in a
   thread), `CorpusStore.upsert` with its ``feed_id``, `IndexLifecycle.note`, then
   `AnswerService.reindex`, which adds the poll as a delta segment. **add ms/art** is per
-  article. The background full rebuild the bot schedules after each delta is held back
+  article; **segs** the index's segments after the last poll (1: the poll was a full
+  rebuild); **add lag ms** the event loop's worst stall meanwhile (a 5 ms ticker, as in
+  `bench.speed`). The background full rebuild the bot schedules after each delta is held back
   (``rebuild_delay`` is set very long) and done once at the end of the day instead:
 * **build s**: a full build of the whole corpus as at startup: the saved index is deleted,
   then `IndexLifecycle.open` (list the articles, stream the stored sentences, analyse with
   ``index_workers`` processes, assemble, save, reopen memory-mapped). The service then uses it.
+  **build lag ms**: the loop's worst stall during it.
 * **sentences**, **articles**; **db MB** (the SQLite file with its WAL); **index MB** (the
   saved index directory on disk); **arrays MB** (the index's numpy arrays: postings, lengths,
   the sentences' text; memory-mapped from the saved files); **RSS MB** of the process.
@@ -67,6 +70,7 @@ from typing import Any
 import numpy as np
 
 from bench.quality import eval_dir
+from bench.speed import LagMonitor
 from bot.config import Settings
 from bot.indexing import DELTA_MAX_ARTICLES, MAX_SEGMENTS, IndexLifecycle
 from bot.service import AnswerService
@@ -230,15 +234,18 @@ class Simulation:
             row["pruned"], row["prune_s"] = await self.prune(day)
         per_poll = math.ceil(args.articles_per_day / args.polls)
         add_s, segments, first = 0.0, 0, 0
-        while first < args.articles_per_day:
-            count = min(per_poll, args.articles_per_day - first)
-            seconds, held = await self.add_poll(day, first, count)
-            add_s += seconds
-            segments = max(segments, held)
-            first += count
-        row["add_s"], row["segments"] = add_s, segments
+        with LagMonitor() as monitor:
+            while first < args.articles_per_day:
+                count = min(per_poll, args.articles_per_day - first)
+                seconds, held = await self.add_poll(day, first, count)
+                add_s += seconds
+                segments = max(segments, held)
+                first += count
+        row["add_s"], row["segments"], row["add_lag_ms"] = add_s, segments, monitor.worst
         row["add_ms_per_article"] = add_s / args.articles_per_day * 1000
-        row["build_s"] = await self.full_build()
+        with LagMonitor() as monitor:
+            row["build_s"] = await self.full_build()
+        row["build_lag_ms"] = monitor.worst
         service = self.service
         snapshot = service.index.snapshot
         assert snapshot is not None
@@ -285,10 +292,11 @@ async def simulate(args: argparse.Namespace) -> None:
 
 COLUMNS = (  # heading, row key, format
     ("day", "day", "{:d}"), ("articles", "articles", "{:,}"), ("sentences", "sentences", "{:,}"),
-    ("db MB", "db_mb", "{:.1f}"), ("index MB", "index_mb", "{:.1f}"),
-    ("arrays MB", "arrays_mb", "{:.1f}"), ("RSS MB", "rss_mb", "{:.0f}"),
+    ("db MB", "db_mb", "{:.2f}"), ("index MB", "index_mb", "{:.2f}"),
+    ("arrays MB", "arrays_mb", "{:.2f}"), ("RSS MB", "rss_mb", "{:.0f}"),
     ("add s", "add_s", "{:.2f}"), ("add ms/art", "add_ms_per_article", "{:.2f}"),
-    ("segs", "segments", "{:d}"), ("build s", "build_s", "{:.2f}"),
+    ("segs", "segments", "{:d}"), ("add lag ms", "add_lag_ms", "{:.0f}"),
+    ("build s", "build_s", "{:.2f}"), ("build lag ms", "build_lag_ms", "{:.0f}"),
     ("p50 ms", "p50_ms", "{:.1f}"), ("p95 ms", "p95_ms", "{:.1f}"),
     ("pruned", "pruned", "{:,}"), ("prune s", "prune_s", "{:.2f}"),
 )
@@ -422,8 +430,7 @@ def child(args: argparse.Namespace, keep: int | None) -> list[dict[str, Any]]:
                "--questions", str(args.questions), "--sources", *args.sources]
     if args.pool is not None:
         command += ["--pool", str(args.pool)]
-    if keep is not None:
-        command += ["--keep-days", str(keep)]
+    command += ["--keep-days", "" if keep is None else str(keep)]
     rows = []
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
                           cwd=Path(__file__).resolve().parents[1]) as process:

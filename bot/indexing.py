@@ -28,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.config import Settings
 from bot.index_build import build_segment, delta_segment
@@ -76,6 +77,28 @@ def _difference(
     live = current.live_ids
     stored = {a.article_id for a in articles}
     return [a for a in articles if a.article_id not in live], sorted(live - stored)
+
+
+def _changes_against(
+    current: Snapshot, new: Sequence[StoredArticle], gone: Iterable[int]
+) -> tuple[list[StoredArticle], npt.NDArray[np.intp]]:
+    """The articles not yet indexed, and the positions to drop (``gone`` or replaced).
+
+    An article stored again with the same URL (updated) retires the live document with
+    that URL in its scope. O(live documents); runs in a worker thread.
+    """
+    live = ~current.index.removed
+    known = current.live_ids
+    fresh = [a for a in new if a.article_id not in known]
+    retired = set(gone)
+    replaced = {(a.scope, a.url) for a in fresh if a.url}
+    if replaced:
+        for at in np.flatnonzero(live).tolist():
+            info = current.infos[at]
+            if info.url and (info.scope, info.url) in replaced:
+                retired.add(info.doc_id)
+    drop: npt.NDArray[np.intp] = np.flatnonzero(live & np.isin(current.doc_ids, list(retired)))
+    return fresh, drop
 
 
 def fingerprint(article: StoredArticle) -> int:
@@ -289,19 +312,11 @@ class IndexLifecycle:
         with that URL in its scope.
         """
         index = current.index
-        live = ~index.removed
-        known = current.live_ids
-        new = [a for a in new if a.article_id not in known]
-        retired = set(gone)
-        if new:
-            replaced = {(a.scope, a.url) for a in new if a.url}
-            for at in np.flatnonzero(live).tolist():
-                info = current.infos[at]
-                if info.url and (info.scope, info.url) in replaced:
-                    retired.add(info.doc_id)
-        drop = np.flatnonzero(live & np.isin(current.doc_ids, list(retired)))
+        # a pass over every live document: in a thread, so a large corpus does not stall
+        # the event loop at every feed poll
+        new, drop = await asyncio.to_thread(_changes_against, current, new, gone)
         if not new and not len(drop):
-            return Snapshot.of(index, version)
+            return await asyncio.to_thread(Snapshot.of, index, version)
         large = index.sentence_count >= self.settings.incremental_min_sentences
         if not large or len(new) > DELTA_MAX_ARTICLES or len(index.segments) >= MAX_SEGMENTS:
             return None

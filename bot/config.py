@@ -103,7 +103,8 @@ class Settings(BaseSettings):
         "(0: never check)",
     )
     rebuild_delay: float = Field(
-        5.0, ge=0, description="seconds after an incremental add before the full rebuild"
+        5.0, ge=0, description="seconds after an incremental add before the full rebuild "
+        "(and at least 9 times the last full build's time)"
     )
     max_concurrent_searches: int = Field(4, ge=1, description="searches running at once")
     search_timeout: float = Field(10.0, gt=0, description="seconds before 'took too long'")

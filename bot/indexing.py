@@ -46,6 +46,11 @@ log = logging.getLogger(__name__)
 
 DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
 MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
+# Background rebuilds take at most this share of the time: the next one waits at least
+# (1 / REBUILD_SHARE - 1) times as long as the last build took. A feed poller adds a delta
+# every poll; without this, a corpus whose build outlasts the poll interval would be
+# rebuilt without a pause (bench.growth: 43 s builds at 860k sentences).
+REBUILD_SHARE = 0.1
 _ANALYZER_FILES = ("tokenization.py", "fastterms.py", "scoring.py", "builder.py", "postings.py",
                    "data/stopwords.txt")
 
@@ -133,6 +138,7 @@ class IndexLifecycle:
         self._rebuild_task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._last_build_seconds = 0.0
 
     @classmethod
     async def open(cls, store: CorpusStore, settings: Settings) -> IndexLifecycle:
@@ -344,8 +350,9 @@ class IndexLifecycle:
                                     FusedIndex.builder(self.params, self.fusion),
                                     workers=self.settings.index_workers,
                                     max_article_bytes=self.settings.max_article_bytes)
+        self._last_build_seconds = time.perf_counter() - started
         log.info("indexed %d sentences of %d articles in %.2fs", built.sentence_count,
-                 built.doc_count, time.perf_counter() - started)
+                 built.doc_count, self._last_build_seconds)
         built = await self.save(built, articles, version)
         return await asyncio.to_thread(Snapshot.of, FusedIndex([built], self.fusion), version)
 
@@ -379,7 +386,8 @@ class IndexLifecycle:
 
     async def _rebuild_later(self) -> None:
         """Replace an index with extra segments by a full rebuild, without blocking ingests."""
-        await asyncio.sleep(self.settings.rebuild_delay)
+        pause = self._last_build_seconds * (1 / REBUILD_SHARE - 1)
+        await asyncio.sleep(max(self.settings.rebuild_delay, pause))
         version = await self.store.corpus_version()
         fresh = await self._build(await self.store.list_articles(), version)
         async with self._lock:

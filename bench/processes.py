@@ -90,8 +90,11 @@ def _title(message: dict[str, Any]) -> str:
 
 
 async def _visible(fake: FakeDiscord, store: ArticleStore, guilds: list[int],
-                   number: int) -> list[float]:
-    """Seconds from an article's commit (in this process) until each cluster answers from it."""
+                   number: int, limit: float) -> list[float | None]:
+    """Seconds from an article's commit (in this process) until each cluster answers from it.
+
+    None for a cluster that did not within ``limit`` seconds.
+    """
     word = "zorb" + "".join(chr(ord("a") + int(d)) for d in f"{os.getpid()}0{number}")  # new
     title = f"The {word} committee reaches a decision"
     body = (f"The {word} committee decided on Monday to approve the {word} plan. "
@@ -102,10 +105,10 @@ async def _visible(fake: FakeDiscord, store: ArticleStore, guilds: list[int],
     assert (await store.upsert(article, sentences)).status == "added"
     done = time.perf_counter()  # the article's transaction has committed
 
-    async def until_answered(guild_id: int) -> float:
+    async def until_answered(guild_id: int) -> float | None:
         while _title(await _ask(fake, guild_id, QUESTION.format(word=word))) != title:
-            if time.perf_counter() - done > 120:
-                raise RuntimeError(f"{title!r} not answered in guild {guild_id} after 120 s")
+            if time.perf_counter() - done > limit:
+                return None
             await asyncio.sleep(0.05)
         return time.perf_counter() - done
 
@@ -169,18 +172,22 @@ async def main_async(args: argparse.Namespace) -> int:
             print(f"cluster {shard}: RSS {rss:.0f} MB, peak {peak:.0f} MB", flush=True)
         rate = await _throughput(fake, guilds[0], args.questions, args.concurrency, questions)
         print(f"questions/s, one cluster, {args.concurrency} in flight: {rate:.1f}", flush=True)
-        seen: list[float] = []
+        seen: list[float | None] = []
         store = await ArticleStore.open(db)
         try:
-            rounds = [await _visible(fake, store, guilds, number) for number in range(args.rounds)]
+            for number in range(args.rounds):
+                seconds = await _visible(fake, store, guilds, number, args.limit)
+                seen += seconds
+                print(f"ingest {number}: answerable in the clusters after " + ", ".join(
+                    f"{s:.2f}s" if s is not None else f"more than {args.limit:.0f}s"
+                    for s in seconds), flush=True)
         finally:
             await store.close()
-        for number, seconds in enumerate(rounds):
-            seen += seconds
-            print(f"ingest {number}: answerable in every cluster after "
-                  f"{', '.join(f'{s:.2f}s' for s in seconds)}", flush=True)
-        print(f"ingest -> answerable in another process: median {statistics.median(seen):.2f}s,"
-              f" worst {max(seen):.2f}s over {len(seen)}")
+        timely = [s for s in seen if s is not None]
+        print(f"ingest -> answerable in another process: median "
+              f"{statistics.median(timely) if timely else float('nan'):.2f}s, worst "
+              f"{max(timely, default=float('nan')):.2f}s over {len(timely)}; "
+              f"{len(seen) - len(timely)} not within {args.limit:.0f}s")
         for shard, process in enumerate(clusters):
             rss, peak = _rss(process.pid)
             print(f"cluster {shard} after the ingests: RSS {rss:.0f} MB, peak {peak:.0f} MB")
@@ -202,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=200, help="for questions/s")
     parser.add_argument("--concurrency", type=int, default=8, help="/ask in flight")
     parser.add_argument("--rounds", type=int, default=3, help="ingests timed")
+    parser.add_argument("--limit", type=float, default=180, help="seconds to wait per ingest")
     return asyncio.run(main_async(parser.parse_args(argv)))
 
 

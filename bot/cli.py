@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from bot.cli_admin import ADMIN_HANDLERS, add_admin_commands, iso_date
+from bot.cli_prune import PRUNE_HANDLERS, add_prune_command
 from bot.config import Settings
 from bot.console import console_command
 from bot.database import check_database
@@ -145,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_discord_commands(commands, common)
     add_admin_commands(commands, common)
+    add_prune_command(commands, common)
     parser.command_names = tuple(commands.choices)
     return parser
 
@@ -397,8 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.load_sample = check.load_sample
         if args.command == "console":
             return console_command(settings, load_sample=args.load_sample)
-        if args.command in ADMIN_HANDLERS:
-            return ADMIN_HANDLERS[args.command](args, settings)
+        if args.command in ADMIN_HANDLERS or args.command in PRUNE_HANDLERS:
+            return {**ADMIN_HANDLERS, **PRUNE_HANDLERS}[args.command](args, settings)
         if args.command == "health":
             from bot.health import health_command
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import sys
@@ -21,6 +22,7 @@ from bot.client import NewsBot, create_bot
 from bot.config import Settings
 from bot.database import check_database
 from bot.leader import FileLock, Job, Leadership, LocalLock, TryLock, lock_path
+from bot.retention import keep_pruning
 from bot.service import AnswerService
 from bot.shards import ShardError, plan_shards
 
@@ -229,9 +231,14 @@ def leader_lock(settings: Settings) -> TryLock:
 
 
 def background_jobs(service: AnswerService, settings: Settings) -> list[Job]:
-    """Jobs only the leader process runs (none yet: feed polling will be the first)."""
-    del service, settings
-    return []
+    """Jobs only the leader process runs: retention (``NEWSDESK_KEEP_DAYS``: now and daily).
+
+    Feed polling belongs here too: with several clusters, one of them polls.
+    """
+    jobs: list[Job] = []
+    if settings.keep_days is not None:
+        jobs.append(functools.partial(keep_pruning, service, settings))
+    return jobs
 
 
 async def _sync(args: argparse.Namespace, settings: Settings, token: str) -> int:

@@ -13,7 +13,6 @@ import logging
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -34,6 +33,7 @@ from corpus.database_file import (
     cannot_write,
     database_kind,
 )
+from corpus.feed_sql import FeedStateSQL, utc_now
 from corpus.maintenance import StoreMaintenance, placeholders, row_authors
 from corpus.migrations import SCHEMA_VERSION, check_version, migrate
 from corpus.models import Article, StoredArticle
@@ -84,7 +84,7 @@ def _is_site_root(url: str) -> bool:
     return parts.path in {"", "/"} and not parts.query
 
 
-class ArticleStore(StoreMaintenance):
+class ArticleStore(StoreMaintenance, FeedStateSQL):
     """Owns the one aiosqlite connection to a newsdesk database.
 
     Open with ``await ArticleStore.open(path)`` or ``async with ArticleStore(path)``.
@@ -195,12 +195,18 @@ class ArticleStore(StoreMaintenance):
     # -- writes -------------------------------------------------------------------------
 
     async def upsert(
-        self, article: Article, sentences: Sequence[SentenceLike], *, scope: str = SHARED_SCOPE
+        self,
+        article: Article,
+        sentences: Sequence[SentenceLike],
+        *,
+        scope: str = SHARED_SCOPE,
+        feed_id: int | None = None,
     ) -> UpsertResult:
         """Store ``article`` and its ``sentences`` in one transaction.
 
         Identical content (same title and body) already in ``scope`` is skipped; an article
         with the same URL but different content replaces the old one (``updated``).
+        ``feed_id`` records the feed it came from (None: added by hand).
         """
         self._check_writable()
         digest = content_hash(article)
@@ -221,8 +227,8 @@ class ArticleStore(StoreMaintenance):
                     await db.execute("DELETE FROM articles WHERE id = ?", (old[0],))
                 cursor = await db.execute(
                     "INSERT INTO articles (scope, title, url, source, published, authors, body,"
-                    " content_hash, partial, origin, ingested_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " content_hash, partial, origin, ingested_at, feed_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         scope,
                         _clean_optional(article.title),
@@ -234,7 +240,8 @@ class ArticleStore(StoreMaintenance):
                         digest,
                         int(article.partial),
                         _clean(article.origin),
-                        _now(),
+                        utc_now(),
+                        feed_id,
                     ),
                 )
                 article_id = int(cursor.lastrowid or 0)
@@ -305,7 +312,7 @@ class ArticleStore(StoreMaintenance):
         async with self._write_lock:
             await self.db.execute(
                 "INSERT INTO questions (asked_at, scope, query, answered) VALUES (?, ?, ?, ?)",
-                (_now(), scope, _clean(query), int(answered)),
+                (utc_now(), scope, _clean(query), int(answered)),
             )
             await self.db.commit()
 
@@ -429,7 +436,3 @@ def _stored_article(row: sqlite3.Row) -> StoredArticle:
         scope=row["scope"],
         sentence_count=int(row["n"]),
     )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

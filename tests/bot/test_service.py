@@ -191,3 +191,23 @@ async def test_an_overlong_question_is_cut_at_a_word_and_answered(settings):
     assert len(answer.query) <= MAX_QUESTION_CHARS
     assert answer.query.startswith("When did the harbour bridge reopen? blah")
     assert not answer.query.endswith(" ")
+
+
+async def test_an_answer_survives_a_question_log_the_database_refuses(
+    settings, tiny_corpus, caplog
+):
+    """Another process commits while this connection holds a read open (a streaming index
+    build does): SQLite refuses this connection's next write at once (a stale snapshot).
+    The answer is still given; the lost stats row is a warning."""
+    import sqlite3
+
+    async with await AnswerService.open(settings, load_sample=False) as service:
+        await service.ingest([tiny_corpus])
+        reading = service.store.iter_sentences(batch=1)
+        await reading.__anext__()  # the read stays open on the service's connection
+        with sqlite3.connect(settings.db) as other:
+            other.execute("INSERT INTO meta (key, value) VALUES ('elsewhere', '1')")
+        answer = await service.answer("When did the harbour bridge reopen?")
+        await reading.aclose()
+    assert answer.hits
+    assert "question not logged for stats" in caplog.text

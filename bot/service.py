@@ -221,7 +221,9 @@ class AnswerService:
         scope = next((s for s in scopes if s != SHARED_SCOPE), SHARED_SCOPE)
         try:
             await self.store.log_question(scope=scope, query=query, answered=bool(answer.hits))
-        except sqlite3.OperationalError as error:  # busy: another process is writing
+        except Exception as error:
+            # the log only feeds stats: whatever the store refuses (busy, a full disk, a
+            # lost server), the member still gets the answer
             log.warning("question not logged for stats: %s", error)
         return answer
 

@@ -196,18 +196,23 @@ async def test_an_overlong_question_is_cut_at_a_word_and_answered(settings):
 async def test_an_answer_survives_a_question_log_the_database_refuses(
     settings, tiny_corpus, caplog
 ):
-    """Another process commits while this connection holds a read open (a streaming index
-    build does): SQLite refuses this connection's next write at once (a stale snapshot).
-    The answer is still given; the lost stats row is a warning."""
+    """The database refuses the question-log write (here a trigger; in the field a lock or
+    a full disk): the answer is still given, the lost stats row is a warning, and the
+    connection is usable afterwards."""
     import sqlite3
 
     async with await AnswerService.open(settings, load_sample=False) as service:
         await service.ingest([tiny_corpus])
-        reading = service.store.iter_sentences(batch=1)
-        await reading.__anext__()  # the read stays open on the service's connection
         with sqlite3.connect(settings.db) as other:
-            other.execute("INSERT INTO meta (key, value) VALUES ('elsewhere', '1')")
+            other.execute("CREATE TRIGGER refuse BEFORE INSERT ON questions"
+                          " BEGIN SELECT RAISE(ABORT, 'refused'); END")
         answer = await service.answer("When did the harbour bridge reopen?")
-        await reading.aclose()
+        with sqlite3.connect(settings.db) as other:
+            other.execute("DROP TRIGGER refuse")
+        again = await service.answer("When did the harbour bridge reopen?")
+        logged = (await service.store.stats()).questions
     assert answer.hits
+    assert again.hits
+    assert logged == 1
+    assert "question not logged for stats: refused" in caplog.text
     assert "question not logged for stats" in caplog.text

@@ -6,7 +6,7 @@ either way and is retried with backoff. ``feeds poll`` polls every followed feed
 exits: status 0 when every feed was read (new entries or not), 1 when any feed failed (the
 others are stored all the same), for cron. ``feeds run`` (and ``follow --daemon``) polls
 without Discord until SIGTERM or Ctrl-C; ``newsdesk run`` polls by itself (see
-`bot.feeds.background`), so the two are not needed together.
+`bot.runner.background_jobs`), so the two are not needed together.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.announce import Announcer
 from bot.cogs.admin import CorpusCog
 from bot.cogs.ask import AskCog
 from bot.cogs.common import Interaction, report_error, send_ephemeral
@@ -25,10 +26,10 @@ from bot.cogs.options import GONE, option_problem
 from bot.cogs.sources import SourcesCog
 from bot.cogs.views import answer_expired
 from bot.config import Settings
-from bot.feeds.background import FeedsTask, LeaderFactory, always_leader
-from bot.feeds.poller import ArticleCallback, FeedPoller
 from bot.fetch import URLFetcher, settings_fetcher
+from bot.identify import IdentifyGate, bucket_locks
 from bot.service import AnswerService
+from bot.shards import plan_shards
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +120,11 @@ class NewsBot(commands.Bot):
         )
         self._service = service
         self.settings = settings
+        self.announcer: Announcer | None = None
+        if service is not None:
+            self.attach(service)
         self.serving = serving
         self.fetcher = fetcher or settings_fetcher(settings)
-        self.feeds: FeedsTask | None = None
         self.synced_to: list[int] = []
         self.live_views: set[int] = set()  # messages whose buttons a view still serves
         self.largest_stall = 0.0  # seconds: the longest the event loop was held up
@@ -132,8 +135,16 @@ class NewsBot(commands.Bot):
         return f"<{type(self).__name__} serving={self.serving}>"
 
     def attach(self, service: AnswerService) -> None:
-        """Give the bot its answer service (after login, before connecting)."""
+        """Give the bot its answer service (after login, before connecting).
+
+        Also makes `announcer`, whose ``on_article`` the feed poller calls for each new
+        article (see `bot.announce`).
+        """
         self._service = service
+        self.announcer = Announcer(
+            self, service.store, per_minute=self.settings.announce_per_minute,
+            shared_channel=self.settings.announce_channel,
+        )
 
     @property
     def service(self) -> AnswerService:
@@ -141,22 +152,6 @@ class NewsBot(commands.Bot):
         if self._service is None:
             raise RuntimeError("this NewsBot was built without an AnswerService")
         return self._service
-
-    def start_feeds(
-        self, *, leader: LeaderFactory = always_leader, on_article: ArticleCallback | None = None
-    ) -> FeedsTask:
-        """Start polling the followed feeds in the background (`bot.feeds.background`).
-
-        Call once the service is attached; `close` stops it. ``leader`` gates the polling so
-        one process polls (default: this one at once); ``on_article`` is called for each
-        article a poll adds.
-        """
-        if self.feeds is None:
-            poller = FeedPoller(self.service, self.settings, fetcher=self.fetcher,
-                                on_article=on_article)
-            self.feeds = FeedsTask(poller, leader=leader)
-            self.feeds.start()
-        return self.feeds
 
     async def load_cogs(self) -> None:
         """Add the command cogs (idempotent)."""
@@ -252,13 +247,13 @@ class NewsBot(commands.Bot):
 
         The largest event-loop stall seen while serving is logged (INFO).
         """
-        if self.feeds is not None:
-            await self.feeds.close()
         if self._stall_watch is not None:
             self._stall_watch.cancel()
             log.info("largest event-loop stall while serving: %.1f ms",
                      self.largest_stall * 1000)
             self._stall_watch = None
+        if self.announcer is not None:
+            await self.announcer.close()
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -271,7 +266,35 @@ class NewsBot(commands.Bot):
 
 
 class ShardedNewsBot(NewsBot, commands.AutoShardedBot):
-    """NewsBot over discord.py's AutoShardedBot, for bots in very many guilds."""
+    """NewsBot over discord.py's AutoShardedBot: every shard, or one cluster's slice.
+
+    IDENTIFYs go through an `IdentifyGate` (Discord's ``max_concurrency`` buckets, shared by
+    the clusters on one machine through lock files beside the database) instead of
+    discord.py's fixed 5 s wait.
+    """
+
+    def __init__(self, service: AnswerService | None, settings: Settings, **options: Any) -> None:
+        super().__init__(service, settings, **options)
+        self.identify_gate = IdentifyGate(bucket_locks(settings.db))
+
+    async def setup_hook(self) -> None:
+        """As `NewsBot.setup_hook`, then read ``max_concurrency`` from ``GET /gateway/bot``."""
+        await super().setup_hook()
+        if not self.serving:
+            return
+        limits = await self.fetch_session_start_limits()
+        self.identify_gate.max_concurrency = max(1, limits.max_concurrency)
+        log.info("session starts: %d of %d left, max_concurrency %d", limits.remaining,
+                 limits.total, limits.max_concurrency)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's IDENTIFY bucket (see `bot.identify`)."""
+        try:
+            await self.identify_gate.wait(shard_id or 0)
+        except OSError as error:
+            log.warning("identify lock unavailable (%s): waiting 5 s instead", error)
+            if not initial:
+                await asyncio.sleep(5.0)
 
     def gateway_alive(self) -> bool:
         """Return True while every shard's connection is open."""
@@ -282,10 +305,26 @@ class ShardedNewsBot(NewsBot, commands.AutoShardedBot):
             and math.isfinite(self.latency)
         )
 
+    async def close(self) -> None:
+        """Close as `NewsBot.close`, then release any IDENTIFY bucket still held."""
+        await super().close()
+        await self.identify_gate.close()
+
 
 def create_bot(
     service: AnswerService | None, settings: Settings, **options: Any
 ) -> NewsBot:
-    """Build a NewsBot, or a ShardedNewsBot when ``settings.sharded`` is set."""
-    cls = ShardedNewsBot if settings.sharded else NewsBot
-    return cls(service, settings, **options)
+    """Build the bot ``settings`` ask for (see `bot.shards.plan_shards`).
+
+    A `ShardedNewsBot` over this cluster's shards (every recommended shard when no count is
+    set), or a plain `NewsBot` with ``NEWSDESK_SHARDED=false``. Raises `ShardError` for
+    shard settings that cannot run.
+    """
+    plan = plan_shards(settings)
+    if not plan.sharded:
+        return NewsBot(service, settings, **options)
+    if plan.shard_count is not None:
+        options["shard_count"] = plan.shard_count
+    if plan.shard_ids is not None:
+        options["shard_ids"] = list(plan.shard_ids)
+    return ShardedNewsBot(service, settings, **options)

@@ -103,13 +103,26 @@ class Settings(BaseSettings):
         "(0: never check)",
     )
     rebuild_delay: float = Field(
-        5.0, ge=0, description="seconds after an incremental add before the full rebuild"
+        5.0, ge=0, description="seconds after an incremental add before the full rebuild "
+        "(and at least 9 times the last full build's time)"
     )
     max_concurrent_searches: int = Field(4, ge=1, description="searches running at once")
     search_timeout: float = Field(10.0, gt=0, description="seconds before 'took too long'")
     ask_cooldown: float = Field(5.0, ge=0, description="seconds between /ask per user")
     dev_guild_id: int | None = Field(None, description="guild to sync commands to at start")
-    sharded: bool = Field(False, description="use discord.py's AutoShardedBot")
+    sharded: bool = Field(
+        True, description="run discord.py's AutoShardedBot (false: one plain gateway connection)"
+    )
+    shard_count: int | None = Field(
+        None, ge=1, description="the bot's total shards across clusters (unset: ask Discord)"
+    )
+    shard_ids: str | None = Field(
+        None, description="this cluster's shards, e.g. 0-3 or 0-1,3 (needs shard_count)"
+    )
+    leader_retry: float = Field(
+        5.0, gt=0, le=300,
+        description="seconds between tries to take the background-job lock another process holds",
+    )
     fetch_max_bytes: int = Field(5_000_000, gt=0, description="largest page fetched for ingest")
     max_article_bytes: int = Field(
         5_000_000, ge=10_000,
@@ -141,6 +154,18 @@ class Settings(BaseSettings):
     heartbeat_file: Path | None = Field(None, description="touched while the gateway is alive")
     heartbeat_interval: float = Field(
         15.0, gt=0, le=300, description="seconds between heartbeat-file refreshes"
+    )
+    keep_days: int | None = Field(
+        None, ge=1, description="remove feed articles older than this many days (default: "
+        "keep everything); articles added by hand are never removed automatically",
+    )
+    announce_channel: int | None = Field(
+        None, description="channel id where articles of the shared (operator's) feeds are "
+        "posted (default: not posted)",
+    )
+    announce_per_minute: int = Field(
+        5, ge=1, le=30, description="new-article posts per channel per minute; more waiting "
+        "articles are summarised in one post",
     )
     view_timeout: float = Field(
         600.0, gt=0, le=840, description="seconds before answer buttons are disabled"

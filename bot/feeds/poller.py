@@ -337,6 +337,7 @@ class FeedPoller:
         Reads the followed feeds at least every `IDLE_CHECK` seconds, so feeds followed by
         another process (the CLI) are picked up; `wake` makes it look at once.
         """
+        log.info("polling followed feeds")
         try:
             while True:
                 self._wake.clear()

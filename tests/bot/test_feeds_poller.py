@@ -419,3 +419,11 @@ async def test_worker_processes_parse_and_extract_and_stop_with_the_poller(
     hit = await best(service, "When did the ferry terminal open?")
     assert hit is not None
     assert hit.document.url == site.url("/news/ferry")
+
+
+async def test_the_leader_jobs_of_newsdesk_run_include_the_poller(service, feed_settings):
+    from bot.runner import background_jobs
+
+    [job] = background_jobs(service, feed_settings)
+    assert job.__func__ is FeedPoller.run  # type: ignore[attr-defined]
+    assert background_jobs(service, feed_settings.model_copy(update={"feeds": False})) == []

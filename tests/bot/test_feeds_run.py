@@ -85,4 +85,4 @@ def test_run_polls_a_followed_feed_and_ask_cites_the_new_entry(tmp_path: Path) -
             stderr = process.communicate()[1].decode()
             discord.stop()
     assert "Traceback" not in stderr
-    assert "polling followed feeds in this process" in stderr
+    assert "bot.feeds.poller: polling followed feeds" in stderr

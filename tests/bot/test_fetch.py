@@ -233,7 +233,7 @@ def test_loopback_switch_is_off_by_default_and_never_reachable_from_discord() ->
     assert Settings.model_fields["fetch_allow_loopback"].default is False
     assert "TESTS ONLY" in (Settings.model_fields["fetch_allow_loopback"].description or "")
     cogs = Path(__file__).resolve().parents[2] / "bot" / "cogs"
-    assert not [p.name for p in cogs.glob("*.py") if "loopback" in p.read_text()]
+    assert not [p.name for p in cogs.glob("*.py") if "allow_loopback" in p.read_text()]
     parameter = inspect.signature(URLFetcher).parameters["allow_loopback"]
     assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
     assert parameter.default is False

@@ -155,6 +155,8 @@ class Announcer:
         self.posts = 0  # messages sent, summaries included
         self._channels: dict[int, _Channel] = {}
         self._problems: dict[int, str] = {}  # channel id -> the problem last logged
+        # channels of servers this process does not hold (fetched over REST)
+        self._fetched: dict[int, discord.TextChannel | discord.Thread] = {}
 
     async def channel_for(self, scope: str) -> int | None:
         """The channel id announcements of ``scope`` go to, or None (not announced)."""
@@ -234,7 +236,7 @@ class Announcer:
             if self._free(state) <= 0:
                 await asyncio.sleep(max(0.01, state.posted[0] + self.window - self.clock()))
                 continue
-            channel = self._usable(channel_id)
+            channel = await self._usable(channel_id)
             if channel is not None:
                 state.waiting = self._in_scope(channel, state.waiting)
             if channel is None or not state.waiting:
@@ -254,9 +256,26 @@ class Announcer:
                 state.overflow = 0
                 return
 
-    def _usable(self, channel_id: int) -> discord.TextChannel | discord.Thread | None:
-        """The channel when it exists in a server and newsdesk may post in it, else None."""
+    async def _usable(self, channel_id: int) -> discord.TextChannel | discord.Thread | None:
+        """The channel when it exists in a server and newsdesk may post in it, else None.
+
+        A channel missing from this process's cache is fetched over REST once: with shard
+        clusters, the one process that polls feeds does not hold the other clusters'
+        servers, yet posts to their channels like any bot may.
+        """
         channel = self.client.get_channel(channel_id)
+        if channel is None:
+            channel = self._fetched.get(channel_id)
+        if channel is None:
+            try:
+                channel = await self.client.fetch_channel(channel_id)
+            except (discord.NotFound, discord.Forbidden, discord.InvalidData):
+                channel = None
+            except discord.HTTPException as error:
+                self._problem(channel_id, f"Discord answered HTTP {error.status}")
+                return None
+            if isinstance(channel, discord.TextChannel | discord.Thread):
+                self._fetched[channel_id] = channel
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             self._problem(channel_id, "the channel does not exist or is not a text channel")
             return None

@@ -181,6 +181,9 @@ class FakeDiscord:
         self.failures: dict[tuple[str, str], int] = {}  # (method, route) -> status to answer
         self.deleted: set[str] = set()  # message ids deleted by someone (PATCH gives 404)
         self.guilds = [(GUILD_A, CHANNEL_A, "Guild A"), (GUILD_B, CHANNEL_B, "Guild B")]
+        # servers reachable over REST (GET /channels/{id}) but never sent on this gateway:
+        # the servers of another cluster's shards
+        self.elsewhere: list[tuple[int, int, str]] = []
         # snowflakes encode their creation time, as Discord's do (interaction.created_at)
         self._ids = itertools.count((int(time.time() * 1000) - 1_420_070_400_000) << 22)
         self._gateways: dict[int, _Gateway] = {}
@@ -289,6 +292,11 @@ class FakeDiscord:
             return json_response([])
         if parts[0] == "interactions" and parts[-1] == "callback" and method == "POST":
             return self._callback(parts[1], parts[2], body)
+        if parts[0] == "channels" and len(parts) == 2 and method == "GET":
+            for guild_id, channel_id, name in [*self.guilds, *self.elsewhere]:
+                if parts[1] == str(channel_id):
+                    return json_response(self._guild(guild_id, channel_id, name)["channels"][0])
+            return json_response({"message": "Unknown Channel", "code": 10003}, 404)
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
             posted = {**(body or {}), "channel_id": parts[1]}
             self.channel_posts.append({**posted, "at": time.monotonic()})

@@ -201,3 +201,24 @@ async def test_a_missing_channel_or_permission_is_skipped_with_one_log_line(
     await announcer.on_article(last_feed, last)
     await announcer.wait_idle()
     assert [p["content"].split("\n")[0] for p in posts(live)] == ["📰 **Permission back**"]
+
+
+async def test_a_server_on_another_clusters_shards_is_announced_over_rest(live: Live) -> None:
+    """The polling process does not hold every server (shard clusters): a channel missing
+    from its cache is fetched once and posted to; a channel of yet another server is not."""
+    guild_c, channel_c = 930_000_000_000_000_003, 931_000_000_000_000_003
+    live.fake.elsewhere.append((guild_c, channel_c, "Guild C"))
+    store = live.service.store
+    announcer = live.bot.announcer
+    assert announcer is not None
+    assert live.bot.get_channel(channel_c) is None
+    await store.set_setting(str(guild_c), ANNOUNCE_KEY, str(channel_c))
+    await announcer.on_article(*await feed_with_article(store, str(guild_c), HOSTILE, 1))
+    await announcer.wait_idle()
+    await store.set_setting(str(GUILD_A), ANNOUNCE_KEY, str(channel_c))
+    await announcer.on_article(*await feed_with_article(store, str(GUILD_A), "Elsewhere", 2))
+    await announcer.wait_idle()
+    sent = posts(live, channel_c)
+    assert len(sent) == 1
+    assert "Mayor says" in sent[0]["content"]
+    assert sent[0]["allowed_mentions"]["parse"] == []

@@ -8,7 +8,6 @@ back ``newsdesk remove``, ``backup``, ``export`` and ``forget-questions``.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
@@ -16,19 +15,12 @@ from pathlib import Path
 import aiosqlite
 
 from corpus.models import Article
+from corpus.rules import parse_authors
 
 
 def placeholders(values: list[object] | list[int] | list[str]) -> str:
     """``?,?,?``: one SQL parameter placeholder per value, for an ``IN (...)`` clause."""
     return ",".join("?" * len(values))
-
-
-def row_authors(row: sqlite3.Row) -> tuple[str, ...]:
-    """The ``authors`` column (a JSON list) as a tuple; unreadable JSON gives ``()``."""
-    try:
-        return tuple(str(name) for name in json.loads(row["authors"] or "[]"))
-    except (json.JSONDecodeError, TypeError):
-        return ()
 
 
 class ReadOnlyDatabaseError(sqlite3.OperationalError):
@@ -150,7 +142,7 @@ class StoreMaintenance:
                     yield Article(
                         title=row["title"], body=row["body"], url=row["url"],
                         source=row["source"], published=row["published"],
-                        authors=row_authors(row),
+                        authors=parse_authors(row["authors"]),
                         origin=f"article {row['id']}", partial=bool(row["partial"]),
                     )
 

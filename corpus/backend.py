@@ -72,7 +72,84 @@ class StoreStats:
     path: str
 
 
-class CorpusStore(Protocol):
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One followed feed and its polling state (timestamps are ISO 8601 UTC, or None).
+
+    ``every_minutes`` is the polling interval; ``failures`` counts consecutive failed
+    polls (0 after a good one); ``entries_stored`` counts articles stored from it.
+    """
+
+    feed_id: int
+    scope: str
+    url: str
+    title: str | None
+    every_minutes: int
+    added_at: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_poll_at: str | None = None
+    last_new_at: str | None = None
+    next_poll_at: str | None = None
+    entries_stored: int = 0
+    failures: int = 0
+    last_error: str | None = None
+    last_error_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPoll:
+    """The outcome of one poll of one feed, as `CorpusStore.record_poll` saves it.
+
+    ``error`` is None for a good poll (which resets ``failures``); ``new_entries`` is the
+    number of articles stored by this poll; ``etag``/``last_modified`` are the validators
+    for the next conditional request (None keeps the stored ones).
+    """
+
+    polled_at: str
+    next_poll_at: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    new_entries: int = 0
+    error: str | None = None
+
+
+class FeedStateStore(Protocol):
+    """Followed feeds, the entries already seen, and per-scope settings."""
+
+    async def add_feed(self, url: str, *, scope: str, every_minutes: int) -> tuple[Feed, bool]:
+        """Follow ``url`` in ``scope``; returns the feed and True when it is new.
+
+        Following a feed already followed in that scope changes only its interval.
+        """
+
+    async def remove_feed(self, feed_id: int, *, scope: str) -> bool:
+        """Unfollow one feed of ``scope`` (its articles stay); True when it existed."""
+
+    async def list_feeds(self, *, scopes: Iterable[str] | None = None) -> list[Feed]:
+        """Followed feeds (optionally only some scopes), in id order."""
+
+    async def record_poll(self, feed_id: int, poll: FeedPoll) -> None:
+        """Save one poll's outcome (validators, times, counts, error) for the feed."""
+
+    async def seen_entries(self, feed_id: int, entry_keys: Iterable[str]) -> set[str]:
+        """Those of ``entry_keys`` already seen in this feed."""
+
+    async def mark_entries(self, feed_id: int, entries: Iterable[tuple[str, int | None]]) -> None:
+        """Remember entries as seen: ``(entry_key, article_id or None)`` pairs."""
+
+    async def article_id_for_url(self, url: str, *, scope: str) -> int | None:
+        """The id of an article of ``scope`` stored with exactly this URL, or None."""
+
+    async def get_setting(self, scope: str, key: str) -> str | None:
+        """A per-scope setting (such as ``announce_channel``), or None when unset."""
+
+    async def set_setting(self, scope: str, key: str, value: str | None) -> None:
+        """Set a per-scope setting; None deletes it."""
+
+
+class CorpusStore(FeedStateStore, Protocol):
     """Articles, their sentences and the question log, behind one async API.
 
     Writes are atomic per call (one article, one removal). ``corpus_version`` changes with
@@ -90,9 +167,17 @@ class CorpusStore(Protocol):
         """A random id given to this database when first opened (kept by backups)."""
 
     async def upsert(
-        self, article: Article, sentences: Sequence[SentenceLike], *, scope: str = SHARED_SCOPE
+        self,
+        article: Article,
+        sentences: Sequence[SentenceLike],
+        *,
+        scope: str = SHARED_SCOPE,
+        feed_id: int | None = None,
     ) -> UpsertResult:
-        """Store ``article`` and its ``sentences`` (added, updated by URL, or skipped)."""
+        """Store ``article`` and its ``sentences`` (added, updated by URL, or skipped).
+
+        ``feed_id`` records the feed it came from (None: added by hand).
+        """
 
     async def remove_article(self, article_id: int, *, scope: str) -> bool:
         """Delete one article of ``scope``; True when something was removed."""

@@ -56,11 +56,16 @@ class StoreMaintenance:
         source: str | None = None,
         before: str | None = None,
         scope: str | None = None,
+        older_than: str | None = None,
+        from_feeds: bool = False,
     ) -> list[int]:
         """Ids of the articles matching every filter given, in id order.
 
         ``source`` is the publisher's exact name (case-insensitive); ``before`` an ISO date
-        (published earlier; unknown dates never match); ``scope`` ``shared`` or a guild id.
+        (published earlier; unknown dates never match); ``scope`` ``shared`` or a guild id;
+        ``older_than`` an ISO date matched against the publication date, or the time it was
+        stored when the date is unknown (for retention); ``from_feeds`` keeps only articles
+        that came from a followed feed (never those added by hand).
         """
         where: list[str] = []
         params: list[object] = []
@@ -77,6 +82,11 @@ class StoreMaintenance:
         if scope is not None:
             where.append("scope = ?")
             params.append(scope)
+        if older_than is not None:
+            where.append("COALESCE(published, substr(ingested_at, 1, 10)) < ?")
+            params.append(older_than)
+        if from_feeds:
+            where.append("feed_id IS NOT NULL")
         sql = "SELECT id FROM articles"
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -52,8 +52,8 @@ def parse_authors(value: str | None) -> tuple[str, ...]:
         return ()
 
 
-def now_iso() -> str:
-    """The current UTC time as stored in ``ingested_at`` and ``asked_at`` (ISO, seconds)."""
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC to the second (the form every timestamp is kept in)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 

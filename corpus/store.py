@@ -30,6 +30,7 @@ from corpus.database_file import (
     cannot_write,
     database_kind,
 )
+from corpus.feed_sql import FeedStateSQL
 from corpus.maintenance import StoreMaintenance, placeholders
 from corpus.migrations import SCHEMA_VERSION, check_version, migrate
 from corpus.models import Article, StoredArticle
@@ -41,8 +42,8 @@ from corpus.rules import (
     content_hash,
     earlier_version,
     may_have_versions,
-    now_iso,
     parse_authors,
+    utc_now,
 )
 
 __all__ = [
@@ -59,7 +60,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-class ArticleStore(StoreMaintenance):
+class ArticleStore(StoreMaintenance, FeedStateSQL):
     """Owns the one aiosqlite connection to a newsdesk database.
 
     Open with ``await ArticleStore.open(path)`` or ``async with ArticleStore(path)``.
@@ -170,12 +171,18 @@ class ArticleStore(StoreMaintenance):
     # -- writes -------------------------------------------------------------------------
 
     async def upsert(
-        self, article: Article, sentences: Sequence[SentenceLike], *, scope: str = SHARED_SCOPE
+        self,
+        article: Article,
+        sentences: Sequence[SentenceLike],
+        *,
+        scope: str = SHARED_SCOPE,
+        feed_id: int | None = None,
     ) -> UpsertResult:
         """Store ``article`` and its ``sentences`` in one transaction.
 
         Identical content (same title and body) already in ``scope`` is skipped; an article
         with the same URL but different content replaces the old one (``updated``).
+        ``feed_id`` records the feed it came from (None: added by hand).
         """
         self._check_writable()
         digest = content_hash(article)
@@ -196,8 +203,8 @@ class ArticleStore(StoreMaintenance):
                     await db.execute("DELETE FROM articles WHERE id = ?", (old,))
                 cursor = await db.execute(
                     "INSERT INTO articles (scope, title, url, source, published, authors, body,"
-                    " content_hash, partial, origin, ingested_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " content_hash, partial, origin, ingested_at, feed_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         scope,
                         clean_optional(article.title),
@@ -209,7 +216,8 @@ class ArticleStore(StoreMaintenance):
                         digest,
                         int(article.partial),
                         clean(article.origin),
-                        now_iso(),
+                        utc_now(),
+                        feed_id,
                     ),
                 )
                 article_id = int(cursor.lastrowid or 0)
@@ -268,7 +276,7 @@ class ArticleStore(StoreMaintenance):
         async with self._write_lock:
             await self.db.execute(
                 "INSERT INTO questions (asked_at, scope, query, answered) VALUES (?, ?, ?, ?)",
-                (now_iso(), scope, clean(query), int(answered)),
+                (utc_now(), scope, clean(query), int(answered)),
             )
             await self.db.commit()
 
@@ -392,4 +400,3 @@ def _stored_article(row: sqlite3.Row) -> StoredArticle:
         scope=row["scope"],
         sentence_count=int(row["n"]),
     )
-

@@ -16,6 +16,14 @@ from corpus.models import Article, StoredArticle
 
 SHARED_SCOPE = "shared"
 
+
+class StoreError(Exception):
+    """A database that cannot be used: unreachable, refused, not newsdesk's, too new.
+
+    The message says why in one line and names the database without its password. The
+    SQLite store raises ``sqlite3.DatabaseError`` for the same cases.
+    """
+
 UpsertStatus = Literal["added", "updated", "skipped"]
 
 

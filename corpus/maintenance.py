@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 from corpus.models import Article
 from corpus.rules import parse_authors
+from corpus.transfer import TABLES, table_name
 
 
 def placeholders(values: list[object] | list[int] | list[str]) -> str:
@@ -166,3 +168,66 @@ class StoreMaintenance:
                 cursor = await self.db.execute("DELETE FROM questions WHERE scope = ?", (scope,))
             await self.db.commit()
         return max(cursor.rowcount, 0)
+
+    # -- migrate-db (corpus.transfer.TransferStore) ---------------------------------------
+
+    async def count_rows(self, table: str) -> int:
+        """Rows in ``table`` (one of `corpus.transfer.TABLES`)."""
+        async with self.db.execute(f"SELECT COUNT(*) FROM {table_name(table)}") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def iter_rows(
+        self, table: str, columns: Sequence[str], batch: int
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """Every row of ``table`` (those ``columns``), in batches of up to ``batch`` rows."""
+        names = ", ".join(f'"{name}"' for name in columns)
+        async with self.db.execute(f"SELECT {names} FROM {table_name(table)}") as cursor:
+            while rows := await cursor.fetchmany(batch):
+                yield [tuple(row) for row in rows]
+
+    async def add_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Insert ``rows`` (ids kept) in one transaction."""
+        self._check_writable()
+        names = ", ".join(f'"{name}"' for name in columns)
+        sql = f"INSERT INTO {table_name(table)} ({names}) VALUES ({placeholders(list(columns))})"
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self.db.executemany(sql, rows)
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
+
+    async def clear_corpus(self) -> None:
+        """Delete every article, sentence, question, feed and setting, in one transaction."""
+        self._check_writable()
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for table, _ in reversed(TABLES):
+                    await self.db.execute(f"DELETE FROM {table_name(table)}")
+                await self._bump_version()
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
+
+    async def finish_copy(self, identity: str) -> None:
+        """Take ``identity`` and bump the corpus version (AUTOINCREMENT follows the ids)."""
+        self._check_writable()
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self.db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('identity', ?)",
+                    (identity,),
+                )
+                await self._bump_version()
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise

@@ -1,6 +1,7 @@
 """The ``newsdesk`` command: ingest, ask, console, articles, stats, run, sync.
 
-The operator commands (remove, backup, export, forget-questions) are in `bot.cli_admin`.
+The operator commands (remove, backup, export, forget-questions) are in `bot.cli_admin`,
+``migrate-db`` in `bot.cli_migrate`.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from bot.cli_admin import ADMIN_HANDLERS, add_admin_commands, iso_date
+from bot.cli_migrate import add_migrate_command, migrate_db_command
 from bot.config import Settings
 from bot.console import console_command
 from bot.database import check_database
 from bot.formatting import answer_to_json
 from bot.service import AnswerService, IngestInterruptedError, IngestReport
 from bot.terminal import print_answer
+from corpus.backend import StoreError
 from corpus.inventory import count_records
 from corpus.readers.repair import sanitize_unicode
 
@@ -86,9 +89,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                        help="database file (default: $NEWSDESK_DB or the per-user data "
-                        "directory)")
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="DB",
+                        help="database file, or a postgresql://user@host/db URL (default: "
+                        "$NEWSDESK_DB or the per-user data directory)")
     common.add_argument("--create", action="store_true", default=argparse.SUPPRESS,
                         help="create the database if it does not exist (ingest always may)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
@@ -153,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                                "can take up to an hour to appear; --guild is instant.")
     sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
     add_admin_commands(commands, common)
+    add_migrate_command(commands)
     parser.command_names = tuple(commands.choices)
     return parser
 
@@ -397,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(settings, getattr(args, "verbose", False), args.command)
     handlers = {"ingest": _ingest, "ask": _ask, "articles": _articles, "stats": _stats}
     try:
+        if args.command == "migrate-db":
+            return migrate_db_command(args, settings)
         if args.command not in {"sync", "health", "run"}:  # run checks after logging in
             check = check_database(settings, args.command)
             if check.problem is not None:
@@ -416,7 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_command(args, settings)
         return asyncio.run(handlers[args.command](args, settings))
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, StoreError) as error:
         print(f"newsdesk: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

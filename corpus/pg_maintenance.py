@@ -153,7 +153,7 @@ class PgMaintenance:
             for row in rows
         ]
         async with self.pool.acquire() as conn, conn.transaction():
-            await conn.copy_records_totable_name(table_name(table), columns=list(columns),
+            await conn.copy_records_to_table(table_name(table), columns=list(columns),
                                              records=records)
 
     async def clear_corpus(self) -> None:

@@ -21,6 +21,7 @@ from bot.client import NewsBot, create_bot
 from bot.config import Settings
 from bot.database import check_database
 from bot.service import AnswerService
+from corpus.pg_url import redact
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -182,7 +183,8 @@ async def _start(bot: NewsBot, settings: Settings, token: str) -> AnswerService:
     service = await AnswerService.open(settings, load_sample=verdict.load_sample)
     try:
         bot.attach(service)
-        log.info("serving %d articles from %s", len(service.documents), settings.db)
+        log.info("serving %d articles from %s", len(service.documents),
+                 redact(str(settings.db)))
     except BaseException:
         await service.close()
         raise

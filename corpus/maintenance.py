@@ -11,7 +11,8 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import aiosqlite
 
@@ -29,22 +30,52 @@ class ReadOnlyDatabaseError(sqlite3.OperationalError):
     """A write was asked of a database opened read-only (the message names the path)."""
 
 
-class StoreMaintenance:
-    """Bulk and whole-database operations; see `corpus.store.ArticleStore`."""
+class StoreLifecycle:
+    """Opening and closing shared by both stores: ``async with``, the read-only guard."""
 
     path: str
     read_only: bool
+
+    async def connect(self) -> None:
+        """Open the database (provided by each store)."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Close the database, idempotent (provided by each store)."""
+        raise NotImplementedError
+
+    def is_open(self) -> bool:
+        """True between `connect` and `close` (provided by each store)."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        if not self.is_open():
+            await self.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _check_writable(self) -> None:
+        """Raise `ReadOnlyDatabaseError` when the database was opened read-only."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
+
+
+class StoreMaintenance(StoreLifecycle):
+    """Bulk and whole-database operations; see `corpus.store.ArticleStore`."""
+
     _write_lock: asyncio.Lock
 
     @property
     def db(self) -> aiosqlite.Connection:
         """The open connection (provided by `corpus.store.ArticleStore`)."""
         raise NotImplementedError
-
-    def _check_writable(self) -> None:
-        """Raise `ReadOnlyDatabaseError` when the database was opened read-only."""
-        if self.read_only:
-            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
 
     async def _bump_version(self) -> None:
         await self.db.execute(

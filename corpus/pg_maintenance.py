@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 
 from corpus.backend import StoreError
+from corpus.maintenance import StoreLifecycle
 from corpus.models import Article
 from corpus.pg_sql import bump_version, pg_text
 from corpus.rules import parse_authors
@@ -23,18 +24,12 @@ from corpus.transfer import BOOLEAN_COLUMNS, TABLES, table_name
 _IDENTITY_TABLES = ("articles", "questions", "feeds")
 
 
-class PgMaintenance:
+class PgMaintenance(StoreLifecycle):
     """Bulk and whole-database operations; see `corpus.pg_store.PostgresStore`."""
-
-    path: str
-    read_only: bool
 
     @property
     def pool(self) -> asyncpg.Pool:
         """The connection pool (provided by `corpus.pg_store.PostgresStore`)."""
-        raise NotImplementedError
-
-    def _check_writable(self) -> None:
         raise NotImplementedError
 
     async def find_article_ids(

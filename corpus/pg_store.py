@@ -13,8 +13,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import asyncpg
 
@@ -26,7 +25,6 @@ from corpus.backend import (
     StoreStats,
     UpsertResult,
 )
-from corpus.maintenance import ReadOnlyDatabaseError
 from corpus.models import Article, StoredArticle
 from corpus.pg_feeds import PgFeedState
 from corpus.pg_listen import ChangeListener
@@ -102,7 +100,8 @@ class PostgresStore(PgMaintenance, PgFeedState):
         """Connect, then apply pending migrations (or check the schema when read-only).
 
         A server in recovery or a read-only session is opened read-only: questions are
-        answered, the question log is off, writes raise `ReadOnlyDatabaseError`.
+        answered, the question log is off, writes raise
+        `corpus.maintenance.ReadOnlyDatabaseError`.
         """
         try:
             pool = await asyncpg.create_pool(
@@ -143,22 +142,9 @@ class PostgresStore(PgMaintenance, PgFeedState):
             pool, self._pool = self._pool, None
             await pool.close()
 
-    async def __aenter__(self) -> Self:
-        if self._pool is None:
-            await self.connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    def _check_writable(self) -> None:
-        if self.read_only:
-            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
+    def is_open(self) -> bool:
+        """True between `connect` and `close`."""
+        return self._pool is not None
 
     # -- writes -------------------------------------------------------------------------
 

@@ -12,8 +12,6 @@ import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import aiosqlite
 
@@ -155,18 +153,9 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
             db, self._db = self._db, None
             await db.close()
 
-    async def __aenter__(self) -> Self:
-        if self._db is None:
-            await self.connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
+    def is_open(self) -> bool:
+        """True between `connect` and `close`."""
+        return self._db is not None
 
     # -- writes -------------------------------------------------------------------------
 

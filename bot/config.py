@@ -105,7 +105,8 @@ class Settings(BaseSettings):
     refresh_interval: float = Field(
         1.0, ge=0, allow_inf_nan=False,
         description="seconds between checks for articles other processes added or removed "
-        "(0: never check)",
+        "(0: never check); on PostgreSQL, which announces them, the least time between two "
+        "catch-ups",
     )
     rebuild_delay: float = Field(
         5.0, ge=0, description="seconds after an incremental add before the full rebuild"

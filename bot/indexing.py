@@ -112,6 +112,7 @@ class IndexLifecycle:
         self._changes = Changes()
         self._rebuild_task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
+        self._last_check = float("-inf")  # event-loop time of the watcher's last check
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -150,6 +151,7 @@ class IndexLifecycle:
     async def _watch(self, interval: float) -> None:
         while True:
             await self._next_check(interval)
+            self._last_check = asyncio.get_running_loop().time()
             try:
                 current = self._snapshot
                 if current is None or await self.store.corpus_version() != current.version:
@@ -169,6 +171,7 @@ class IndexLifecycle:
         if not isinstance(self.store, ChangeFeed):
             await asyncio.sleep(interval)
             return
+        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(LISTEN_CHECK_SECONDS):
                 await self.store.wait_for_change()
@@ -178,7 +181,10 @@ class IndexLifecycle:
             log.warning("%s; checking every %.0f s meanwhile", error, max(interval, 1.0))
             await asyncio.sleep(max(interval, 1.0))
             return
-        await asyncio.sleep(COALESCE_SECONDS)  # one refresh for a burst of writes
+        # one refresh for a burst of writes, and at most one an ``interval`` while another
+        # process writes many: each costs a catch-up or a rebuild
+        since = loop.time() - self._last_check
+        await asyncio.sleep(max(COALESCE_SECONDS, interval - since))
 
     async def close(self) -> None:
         """Stop watching and cancel a pending rebuild (the store is the caller's to close)."""

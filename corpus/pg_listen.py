@@ -2,7 +2,8 @@
 
 `corpus.pg_store.PostgresStore.wait_for_change` uses it. The connection is made on the first
 wait and made again after it drops (a server restart, a network cut); a wait that (re)connects
-returns at once, since a write may have been announced while nobody listened.
+returns at once, since a write may have been announced while nobody listened. Writes this
+process made itself do not wake it.
 """
 
 from __future__ import annotations
@@ -21,16 +22,22 @@ log = logging.getLogger(__name__)
 
 
 class ChangeListener:
-    """Waits for ``NOTIFY newsdesk_corpus`` on a dedicated connection to ``url``."""
+    """Waits for ``NOTIFY newsdesk_corpus`` on a dedicated connection to ``url``.
 
-    def __init__(self, url: str, label: str) -> None:
+    Notifications sent by the server processes in ``own`` (this process's own connections)
+    are ignored: the process applies its own writes itself.
+    """
+
+    def __init__(self, url: str, label: str, own: set[int] | None = None) -> None:
         self.url = url
         self.label = label
+        self.own = own if own is not None else set()
         self._conn: asyncpg.Connection | None = None
         self._changed = asyncio.Event()
 
     def _on_notify(self, conn: object, pid: int, channel: str, payload: object) -> None:
-        self._changed.set()
+        if pid not in self.own:
+            self._changed.set()
 
     def _on_lost(self, conn: object) -> None:
         log.warning("lost the connection listening for corpus changes to %s; reconnecting",

@@ -87,7 +87,8 @@ class PostgresStore(PgMaintenance, PgFeedState):
         self.path = redact(url)
         self.read_only = False
         self._pool: asyncpg.Pool | None = None
-        self._listener = ChangeListener(url, self.path)
+        self._backends: set[int] = set()  # server process ids of the pool's connections
+        self._listener = ChangeListener(url, self.path, self._backends)
 
     @classmethod
     async def open(cls, url: str) -> PostgresStore:
@@ -106,7 +107,7 @@ class PostgresStore(PgMaintenance, PgFeedState):
         try:
             pool = await asyncpg.create_pool(
                 self.url, min_size=1, max_size=POOL_SIZE,
-                server_settings={"application_name": "newsdesk"},
+                server_settings={"application_name": "newsdesk"}, init=self._init_connection,
             )
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             raise connection_problem(self.url, error) from None
@@ -127,6 +128,10 @@ class PostgresStore(PgMaintenance, PgFeedState):
                                  f" ({error})") from None
             raise
         self._pool = pool
+
+    async def _init_connection(self, conn: asyncpg.Connection) -> None:
+        """Remember a new pool connection's server process (its NOTIFYs are our own)."""
+        self._backends.add(conn.get_server_pid())
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -261,7 +266,7 @@ class PostgresStore(PgMaintenance, PgFeedState):
         return int(value or 0)
 
     async def wait_for_change(self) -> None:
-        """Return when a write to the corpus (by any process) may have happened.
+        """Return when another process may have written to the corpus.
 
         That is: one was announced, or the listening connection was just made, so one may
         have been missed. Bound the wait with ``asyncio.timeout``. Raises `StoreError` when

@@ -160,3 +160,16 @@ async def test_a_version_1_database_is_migrated_forward_keeping_its_articles(pg_
                                              every_minutes=30)
         assert created
         assert feed.every_minutes == 30
+
+
+async def test_a_stores_own_writes_do_not_wake_its_wait_for_change(pg_url):
+    async with store_for(pg_url) as store, store_for(pg_url) as other:
+        assert isinstance(store, PostgresStore)
+        await store.wait_for_change()  # connects
+        waiting = asyncio.create_task(store.wait_for_change())
+        await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        await other.upsert(OTHER, sentences_of(OTHER.body))
+        async with asyncio.timeout(5):
+            await waiting

@@ -153,3 +153,24 @@ def test_backup_on_postgres_points_to_pg_dump(pg_url, tmp_path):
     result = newsdesk("backup", str(tmp_path / "copy.db"), db=pg_url)
     assert result.returncode == 2
     assert "pg_dump" in result.stderr
+
+
+def test_settings_keep_a_postgres_url_whole_and_make_other_values_paths(monkeypatch):
+    from bot.config import Settings
+
+    monkeypatch.setenv("NEWSDESK_DB", " postgresql://news@db.example:6543/corpus ")
+    assert Settings().db == "postgresql://news@db.example:6543/corpus"
+    monkeypatch.setenv("NEWSDESK_DB", "data/news.db")
+    assert Settings().db == Path("data/news.db")
+
+
+def test_older_newsdesk_refuses_a_newer_postgres_schema_in_one_line(pg_cluster, pg_url):
+    from corpus.migrations import SCHEMA_VERSION
+
+    assert newsdesk("ingest", str(DATA), db=pg_url).returncode == 0
+    pg_cluster.psql(pg_url, f"UPDATE schema_version SET version = {SCHEMA_VERSION + 1}")
+    result = newsdesk("ask", "When did the harbour bridge reopen?", db=pg_url)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"newsdesk: {pg_url}: schema version {SCHEMA_VERSION + 1} is newer than this newsdesk"
+        f" ({SCHEMA_VERSION}): upgrade newsdesk to use it")

@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from bot.cli_admin import ADMIN_HANDLERS, add_admin_commands, iso_date
 from bot.cli_migrate import add_migrate_command, migrate_db_command
+from bot.cli_prune import PRUNE_HANDLERS, add_prune_command
 from bot.config import Settings
 from bot.console import console_command
 from bot.database import check_database
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
     add_admin_commands(commands, common)
     add_migrate_command(commands)
+    add_prune_command(commands, common)
     parser.command_names = tuple(commands.choices)
     return parser
 
@@ -411,8 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.load_sample = check.load_sample
         if args.command == "console":
             return console_command(settings, load_sample=args.load_sample)
-        if args.command in ADMIN_HANDLERS:
-            return ADMIN_HANDLERS[args.command](args, settings)
+        if args.command in ADMIN_HANDLERS or args.command in PRUNE_HANDLERS:
+            return {**ADMIN_HANDLERS, **PRUNE_HANDLERS}[args.command](args, settings)
         if args.command == "health":
             from bot.health import health_command
 

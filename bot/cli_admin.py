@@ -97,7 +97,7 @@ def _run(main: Coroutine[Any, Any, _T]) -> _T:
     return asyncio.run(main)
 
 
-def _confirm(question: str, *, yes: bool) -> bool | None:
+def confirm(question: str, *, yes: bool) -> bool | None:
     """True to go ahead; False when declined; None when no terminal can answer."""
     if yes:
         return True
@@ -111,7 +111,8 @@ def _confirm(question: str, *, yes: bool) -> bool | None:
     return reply.strip().casefold() in {"y", "yes"}
 
 
-def _not_confirmed(answer: bool | None) -> int:
+def not_confirmed(answer: bool | None) -> int:
+    """Say why nothing was done; the exit status (2: no terminal to ask, 1: declined)."""
     if answer is None:
         print("newsdesk: nothing done without confirmation: add --yes when not at a terminal",
               file=sys.stderr)
@@ -146,7 +147,8 @@ async def _remove(settings: Settings, ids: list[int]) -> int:
         return await store.remove_articles(ids)
 
 
-def _describe(article: StoredArticle) -> str:
+def describe_article(article: StoredArticle) -> str:
+    """One listed article: ``  [id] title · publisher · date`` (and its guild, if any)."""
     scope = "" if article.scope == SHARED_SCOPE else f" · guild {article.scope}"
     return (f"  [{article.article_id}] {article.title or 'untitled'}"
             f" · {article.source or 'unknown publisher'}"
@@ -169,12 +171,12 @@ def remove_command(args: argparse.Namespace, settings: Settings) -> int:
     noun = "article" if count == 1 else "articles"
     print(f"{count} {noun} match:")
     for article in selection.articles[:_SHOWN]:
-        print(_describe(article))
+        print(describe_article(article))
     if count > _SHOWN:
         print(f"  ... and {count - _SHOWN} more")
-    answer = _confirm(f"Remove {count} {noun}?", yes=args.yes)
+    answer = confirm(f"Remove {count} {noun}?", yes=args.yes)
     if not answer:
-        return _not_confirmed(answer)
+        return not_confirmed(answer)
     removed = _run(_remove(settings, [a.article_id for a in selection.articles]))
     print(f"removed {removed} {'article' if removed == 1 else 'articles'}")
     return EXIT_OK
@@ -265,9 +267,9 @@ async def _forget(settings: Settings, scope: str | None) -> int:
 def forget_questions_command(args: argparse.Namespace, settings: Settings) -> int:
     """``newsdesk forget-questions``: delete the logged question texts."""
     whose = f"guild {args.guild}'s" if args.guild else "every server's"
-    answer = _confirm(f"Delete {whose} logged questions?", yes=args.yes)
+    answer = confirm(f"Delete {whose} logged questions?", yes=args.yes)
     if not answer:
-        return _not_confirmed(answer)
+        return not_confirmed(answer)
     deleted = _run(_forget(settings, args.guild))
     print(f"deleted {deleted} logged questions")
     return EXIT_OK

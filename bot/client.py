@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.announce import Announcer
 from bot.cogs.admin import CorpusCog
 from bot.cogs.ask import AskCog
 from bot.cogs.common import Interaction, report_error, send_ephemeral
@@ -117,6 +118,9 @@ class NewsBot(commands.Bot):
         )
         self._service = service
         self.settings = settings
+        self.announcer: Announcer | None = None
+        if service is not None:
+            self.attach(service)
         self.serving = serving
         self.fetcher = fetcher or URLFetcher(
             max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout
@@ -131,8 +135,16 @@ class NewsBot(commands.Bot):
         return f"<{type(self).__name__} serving={self.serving}>"
 
     def attach(self, service: AnswerService) -> None:
-        """Give the bot its answer service (after login, before connecting)."""
+        """Give the bot its answer service (after login, before connecting).
+
+        Also makes `announcer`, whose ``on_article`` the feed poller calls for each new
+        article (see `bot.announce`).
+        """
         self._service = service
+        self.announcer = Announcer(
+            self, service.store, per_minute=self.settings.announce_per_minute,
+            shared_channel=self.settings.announce_channel,
+        )
 
     @property
     def service(self) -> AnswerService:
@@ -240,6 +252,8 @@ class NewsBot(commands.Bot):
             log.info("largest event-loop stall while serving: %.1f ms",
                      self.largest_stall * 1000)
             self._stall_watch = None
+        if self.announcer is not None:
+            await self.announcer.close()
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):

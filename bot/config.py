@@ -131,6 +131,18 @@ class Settings(BaseSettings):
     heartbeat_interval: float = Field(
         15.0, gt=0, le=300, description="seconds between heartbeat-file refreshes"
     )
+    keep_days: int | None = Field(
+        None, ge=1, description="remove feed articles older than this many days (default: "
+        "keep everything); articles added by hand are never removed automatically",
+    )
+    announce_channel: int | None = Field(
+        None, description="channel id where articles of the shared (operator's) feeds are "
+        "posted (default: not posted)",
+    )
+    announce_per_minute: int = Field(
+        5, ge=1, le=30, description="new-article posts per channel per minute; more waiting "
+        "articles are summarised in one post",
+    )
     view_timeout: float = Field(
         600.0, gt=0, le=840, description="seconds before answer buttons are disabled"
     )

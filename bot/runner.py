@@ -20,6 +20,7 @@ import yarl
 from bot.client import NewsBot, create_bot
 from bot.config import Settings
 from bot.database import check_database
+from bot.retention import start_pruning
 from bot.service import AnswerService
 from corpus.pg_url import redact
 
@@ -147,12 +148,14 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
         options["guild_ready_timeout"] = args.guild_ready_timeout
     bot = create_bot(None, settings, **options)
     service: AnswerService | None = None
+    pruning: asyncio.Task[None] | None = None
     try:
         async with bot:
             service = await _until_stopped(_start(bot, settings, token), stop)
             if service is None:
                 log.info("stopped while starting")
                 return EXIT_OK
+            pruning = start_pruning(service, settings)  # NEWSDESK_KEEP_DAYS: now and daily
             running = asyncio.create_task(bot.connect(), name="newsdesk-discord")
             stopping = asyncio.create_task(stop.wait(), name="newsdesk-stop")
             done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -166,6 +169,10 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
                 await running
         return EXIT_OK
     finally:
+        if pruning is not None:
+            pruning.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pruning
         if service is not None:
             await service.close()
         log.info("stopped")

@@ -1,4 +1,7 @@
-"""/corpus add | remove | stats: a server's own articles, for members with Manage Server."""
+"""/corpus add | remove | stats: a server's own articles, for members with Manage Server.
+
+The feed subcommands (follow, unfollow, feeds, announce) are in `bot.cogs.feeds`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-from bot.cogs.common import Interaction, defer, followup, send_ephemeral
+from bot.cogs.common import CORPUS, Interaction, defer, followup, require_manager, send_ephemeral
+from bot.cogs.feeds import FeedCommands
 from bot.cogs.sources import title_choices
 from bot.discord_embeds import EmbedSpec, Field, fit_embed
 from bot.discord_text import SEPARATOR, Text, escape, message
@@ -27,27 +30,6 @@ log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl",
                    ".xml", ".rss", ".atom")
 LISTED = 10
-
-
-def require_manager(interaction: Interaction) -> str:
-    """Return this guild's scope after checking that the caller may manage the server.
-
-    The command is also hidden from others by ``default_member_permissions``, but server
-    owners can override that, so the handler checks again.
-
-    Raises
-    ------
-    app_commands.NoPrivateMessage
-        Outside a server.
-    app_commands.MissingPermissions
-        When the member lacks Manage Server.
-    """
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    permissions = interaction.permissions
-    if not (permissions.manage_guild or permissions.administrator):
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return str(interaction.guild_id)
 
 
 def report_text(report: IngestReport) -> str:
@@ -74,15 +56,14 @@ def report_text(report: IngestReport) -> str:
     return message("\n".join(lines))
 
 
-class CorpusCog(commands.Cog):
-    """Admin commands for this server's own articles."""
+class CorpusCog(FeedCommands):
+    """Admin commands for this server's own articles (and, from `FeedCommands`, its feeds).
 
-    corpus = app_commands.Group(
-        name="corpus",
-        description="Manage this server's own articles (needs Manage Server)",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+    discord.py lets one cog own a command group, so the feed subcommands of ``/corpus``
+    (``bot/cogs/feeds.py``) are its base class rather than a cog of their own.
+    """
+
+    corpus = CORPUS
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot

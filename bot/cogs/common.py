@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord import app_commands
 
 from bot.discord_text import message
 from bot.errors import is_expected, unwrap, user_message
@@ -21,6 +22,35 @@ UNKNOWN_INTERACTION = 10062
 ALREADY_ACKNOWLEDGED = 40060
 
 Interaction = discord.Interaction[Any]
+
+CORPUS = app_commands.Group(
+    name="corpus",
+    description="Manage this server's own articles and feeds (needs Manage Server)",
+    guild_only=True,
+    default_permissions=discord.Permissions(manage_guild=True),
+)
+"""The ``/corpus`` group: `bot.cogs.admin.CorpusCog` owns it (with the feeds mixin)."""
+
+
+def require_manager(interaction: Interaction) -> str:
+    """Return this guild's scope after checking that the caller may manage the server.
+
+    The command is also hidden from others by ``default_member_permissions``, but server
+    owners can override that, so the handler checks again.
+
+    Raises
+    ------
+    app_commands.NoPrivateMessage
+        Outside a server.
+    app_commands.MissingPermissions
+        When the member lacks Manage Server.
+    """
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    permissions = interaction.permissions
+    if not (permissions.manage_guild or permissions.administrator):
+        raise app_commands.MissingPermissions(["manage_guild"])
+    return str(interaction.guild_id)
 
 
 def bot_of(interaction: Interaction) -> NewsBot:

@@ -142,6 +142,8 @@ class FakeDiscord:
         self.listeners: list[Callable[[Recorded], None]] = []
         self.dispatched: dict[str, float] = {}  # interaction token -> time sent
         self.messages: dict[str, dict[str, Any]] = {}
+        # what the bot POSTed to /channels/{id}/messages, with channel_id and "at" (monotonic)
+        self.channel_posts: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self.pages: dict[str, tuple[bytes, str]] = {}
         self.expired_tokens: set[str] = set()
@@ -253,6 +255,10 @@ class FakeDiscord:
             return json_response([])
         if parts[0] == "interactions" and parts[-1] == "callback" and method == "POST":
             return self._callback(parts[1], parts[2], body)
+        if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            posted = {**(body or {}), "channel_id": parts[1]}
+            self.channel_posts.append({**posted, "at": time.monotonic()})
+            return json_response(self._store_message(posted))
         if parts[0] == "webhooks" and len(parts) == 3 and method == "POST":
             return json_response(self._store_message(body or {}))
         if parts[0] == "webhooks" and len(parts) == 5 and parts[3] == "messages":
@@ -519,6 +525,11 @@ class FakeDiscord:
             data["guild_id"] = str(guild_id)
         if attachments:
             data["resolved"] = {"attachments": attachments}
+        channels = {str(v.channel_id): {"id": str(v.channel_id), "type": 0, "name": v.name,
+                                        "permissions": str(permissions), "parent_id": None}
+                    for v in (options or {}).values() if isinstance(v, ChannelOption)}
+        if channels:
+            data.setdefault("resolved", {})["channels"] = channels
         payload["data"] = data
         return payload
 
@@ -563,10 +574,20 @@ def _option(name: str, value: Any, focused: bool) -> dict[str, Any]:
     kind = {bool: 5, int: 4, float: 10}.get(type(value), 3)
     if isinstance(value, Attachment):
         return {"name": name, "type": 11, "value": value.attachment_id}
+    if isinstance(value, ChannelOption):
+        return {"name": name, "type": 7, "value": str(value.channel_id)}
     option: dict[str, Any] = {"name": name, "type": kind, "value": value}
     if focused:
         option["focused"] = True
     return option
+
+
+@dataclass(frozen=True)
+class ChannelOption:
+    """A channel option value; `FakeDiscord.slash` puts the channel in ``resolved``."""
+
+    channel_id: int
+    name: str = "general"
 
 
 @dataclass(frozen=True)

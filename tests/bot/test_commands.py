@@ -12,7 +12,8 @@ from bot.client import NewsBot
 from bot.config import Settings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-EXPECTED = {"ask", "sources", "article", "corpus add", "corpus remove", "corpus stats"}
+EXPECTED = {"ask", "sources", "article", "corpus add", "corpus remove", "corpus stats",
+            "corpus follow", "corpus unfollow", "corpus feeds", "corpus announce"}
 
 
 @pytest.fixture

@@ -174,3 +174,18 @@ def test_older_newsdesk_refuses_a_newer_postgres_schema_in_one_line(pg_cluster, 
     assert result.stderr.strip() == (
         f"newsdesk: {pg_url}: schema version {SCHEMA_VERSION + 1} is newer than this newsdesk"
         f" ({SCHEMA_VERSION}): upgrade newsdesk to use it")
+
+
+def test_prune_removes_old_articles_on_postgres(pg_url):
+    assert newsdesk("ingest", str(DATA), db=pg_url).returncode == 0
+    kept = newsdesk("prune", "--older-than", "2100-01-01", "--yes", db=pg_url)
+    assert kept.returncode in (0, 1), kept.stderr  # articles added by hand stay by default
+    pruned = newsdesk("prune", "--older-than", "2100-01-01", "--include-manual", "--yes",
+                      db=pg_url)
+    assert pruned.returncode == 0, pruned.stderr
+
+    async def count() -> int:
+        async with store_for(pg_url) as store:
+            return await store.count_articles()
+
+    assert asyncio.run(count()) == 0

@@ -34,6 +34,7 @@ from bot.config import Settings
 from bot.console import console_command
 from bot.database import check_database
 from bot.formatting import answer_to_json
+from bot.run_args import add_discord_commands, run_overrides
 from bot.service import AnswerService, IngestInterruptedError, IngestReport
 from bot.terminal import print_answer
 from corpus.backend import StoreError
@@ -146,16 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Exit 0 when the database opens and the bot's heartbeat "
                         "file is fresh (the container health check).")
 
-    run = commands.add_parser("run", parents=[common], help="run the Discord bot",
-                              description="Connect to Discord and answer slash commands until "
-                              "Ctrl-C or SIGTERM (needs DISCORD_TOKEN).")
-    run.add_argument("--guild-ready-timeout", type=float, default=2.0, help=argparse.SUPPRESS)
-    sync = commands.add_parser("sync", parents=[common],
-                               help="upload slash commands to Discord (once, not every start)",
-                               description="Upload the slash commands to Discord (needs "
-                               "DISCORD_TOKEN; may run while the bot runs). Global commands "
-                               "can take up to an hour to appear; --guild is instant.")
-    sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
+    add_discord_commands(commands, common)
     add_admin_commands(commands, common)
     add_migrate_command(commands)
     add_prune_command(commands, common)
@@ -164,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, Any] = run_overrides(args)
     if getattr(args, "db", None) is not None:
         overrides["db"] = args.db
     if getattr(args, "create", False):

@@ -109,13 +109,26 @@ class Settings(BaseSettings):
         "catch-ups",
     )
     rebuild_delay: float = Field(
-        5.0, ge=0, description="seconds after an incremental add before the full rebuild"
+        5.0, ge=0, description="seconds after an incremental add before the full rebuild "
+        "(and at least 9 times the last full build's time)"
     )
     max_concurrent_searches: int = Field(4, ge=1, description="searches running at once")
     search_timeout: float = Field(10.0, gt=0, description="seconds before 'took too long'")
     ask_cooldown: float = Field(5.0, ge=0, description="seconds between /ask per user")
     dev_guild_id: int | None = Field(None, description="guild to sync commands to at start")
-    sharded: bool = Field(False, description="use discord.py's AutoShardedBot")
+    sharded: bool = Field(
+        True, description="run discord.py's AutoShardedBot (false: one plain gateway connection)"
+    )
+    shard_count: int | None = Field(
+        None, ge=1, description="the bot's total shards across clusters (unset: ask Discord)"
+    )
+    shard_ids: str | None = Field(
+        None, description="this cluster's shards, e.g. 0-3 or 0-1,3 (needs shard_count)"
+    )
+    leader_retry: float = Field(
+        5.0, gt=0, le=300,
+        description="seconds between tries to take the background-job lock another process holds",
+    )
     fetch_max_bytes: int = Field(5_000_000, gt=0, description="largest page fetched for ingest")
     max_article_bytes: int = Field(
         5_000_000, ge=10_000,

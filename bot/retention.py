@@ -7,7 +7,9 @@ pages, ``/corpus add``) stay until an operator removes them (``newsdesk prune
 --include-manual`` or ``newsdesk remove``). Unset (the default), nothing is removed.
 
 `prune_expired` is one pass (the feed poller's loop may call it once a day);
-`start_pruning` runs it inside ``newsdesk run`` at start and then daily. A removal changes
+`keep_pruning` repeats it at start and then daily; ``newsdesk run`` runs it in the one
+process holding the leader lock (`bot.runner.background_jobs`), `start_pruning` as a plain
+task. A removal changes
 the store's corpus version, so every process's index drops the articles at its next refresh.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import sys
@@ -20,8 +21,10 @@ import yarl
 from bot.client import NewsBot, create_bot
 from bot.config import Settings
 from bot.database import check_database
-from bot.retention import start_pruning
+from bot.leader import FileLock, Job, Leadership, LocalLock, TryLock, lock_path
+from bot.retention import keep_pruning
 from bot.service import AnswerService
+from bot.shards import ShardError, plan_shards
 from corpus.pg_url import redact
 
 log = logging.getLogger(__name__)
@@ -88,11 +91,13 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         _say(MALFORMED_TOKEN)
         return EXIT_USAGE
     try:
+        if args.command == "run":
+            log.info("running %s", plan_shards(settings).describe())
         point_discord_at(settings)
         if args.command == "sync":
             return _run_async(_sync(args, settings, token))
         return _run_async(_serve(args, settings, token))
-    except _UsageError as error:
+    except (_UsageError, ShardError) as error:
         _say(str(error))
         return EXIT_USAGE
     except discord.LoginFailure:
@@ -148,14 +153,16 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
         options["guild_ready_timeout"] = args.guild_ready_timeout
     bot = create_bot(None, settings, **options)
     service: AnswerService | None = None
-    pruning: asyncio.Task[None] | None = None
+    leadership: Leadership | None = None
     try:
         async with bot:
             service = await _until_stopped(_start(bot, settings, token), stop)
             if service is None:
                 log.info("stopped while starting")
                 return EXIT_OK
-            pruning = start_pruning(service, settings)  # NEWSDESK_KEEP_DAYS: now and daily
+            leadership = Leadership(leader_lock(settings), background_jobs(service, settings),
+                                    retry=settings.leader_retry)
+            leadership.start()
             running = asyncio.create_task(bot.connect(), name="newsdesk-discord")
             stopping = asyncio.create_task(stop.wait(), name="newsdesk-stop")
             done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -169,10 +176,8 @@ async def _serve(args: argparse.Namespace, settings: Settings, token: str) -> in
                 await running
         return EXIT_OK
     finally:
-        if pruning is not None:
-            pruning.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pruning
+        if leadership is not None:
+            await leadership.close()
         if service is not None:
             await service.close()
         log.info("stopped")
@@ -217,8 +222,29 @@ async def _until_stopped(work: Awaitable[T], stop: asyncio.Event) -> T | None:
     return None
 
 
+def leader_lock(settings: Settings) -> TryLock:
+    """The background-job lock: ``<db>.leader.lock`` beside SQLite, else in-process only.
+
+    After the PostgreSQL store is merged, a database URL takes `bot.leader.AdvisoryLock`
+    on a dedicated connection instead.
+    """
+    path = lock_path(settings.db, "leader")
+    return FileLock(path) if path is not None else LocalLock("leader")
+
+
+def background_jobs(service: AnswerService, settings: Settings) -> list[Job]:
+    """Jobs only the leader process runs: retention (``NEWSDESK_KEEP_DAYS``: now and daily).
+
+    Feed polling belongs here too: with several clusters, one of them polls.
+    """
+    jobs: list[Job] = []
+    if settings.keep_days is not None:
+        jobs.append(functools.partial(keep_pruning, service, settings))
+    return jobs
+
+
 async def _sync(args: argparse.Namespace, settings: Settings, token: str) -> int:
-    bot = create_bot(None, settings, serving=False)
+    bot = NewsBot(None, settings, serving=False)
     async with bot:
         await bot.login(token)
         if args.guild is not None:

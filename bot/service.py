@@ -203,7 +203,8 @@ class AnswerService:
         why it has no hits (``no_terms``, ``empty_corpus``, ``filtered_out``,
         ``not_english``, ``no_match``) or that it lists ``headlines``.
         A question longer than `MAX_QUESTION_CHARS` is cut at a word before anything else.
-        Raises TimeoutError after ``search_timeout`` seconds.
+        Raises TimeoutError after ``search_timeout`` seconds. A question-log write the
+        database refuses (busy: another process wrote during a long read) is logged, not raised.
         """
         query = sanitize_unicode(query)
         if len(query) > MAX_QUESTION_CHARS:  # bounds every later step; Discord allows 500
@@ -220,7 +221,12 @@ class AnswerService:
         if not self.settings.question_log:
             return answer
         scope = next((s for s in scopes if s != SHARED_SCOPE), SHARED_SCOPE)
-        await self.store.log_question(scope=scope, query=query, answered=bool(answer.hits))
+        try:
+            await self.store.log_question(scope=scope, query=query, answered=bool(answer.hits))
+        except Exception as error:
+            # the log only feeds stats: whatever the store refuses (busy, a full disk, a
+            # lost server), the member still gets the answer
+            log.warning("question not logged for stats: %s", error)
         return answer
 
     def confidence(self, answer: Answer) -> tuple[float, float]:

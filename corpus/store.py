@@ -263,11 +263,17 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
         if self.read_only:
             return
         async with self._write_lock:
-            await self.db.execute(
-                "INSERT INTO questions (asked_at, scope, query, answered) VALUES (?, ?, ?, ?)",
-                (utc_now(), scope, clean(query), int(answered)),
-            )
-            await self.db.commit()
+            try:
+                await self.db.execute(
+                    "INSERT INTO questions (asked_at, scope, query, answered)"
+                    " VALUES (?, ?, ?, ?)",
+                    (utc_now(), scope, clean(query), int(answered)),
+                )
+                await self.db.commit()
+            except BaseException:
+                # a refused write must not leave the connection in an old snapshot
+                await self.db.rollback()
+                raise
 
     # -- reads --------------------------------------------------------------------------
 
@@ -342,14 +348,30 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
         return str(row[0]) if row else None
 
     async def iter_sentences(self, batch: int = 50_000) -> AsyncIterator[SentenceRow]:
-        """Every stored sentence ordered by article id then position."""
-        async with self.db.execute(
-            'SELECT article_id, position, paragraph, start, "end", text FROM sentences'
-            " ORDER BY article_id, position"
-        ) as cursor:
-            while rows := await cursor.fetchmany(batch):
-                for row in rows:
-                    yield SentenceRow(*row)
+        """Every stored sentence ordered by article id then position.
+
+        A file database is read through a second, query-only connection: a full build
+        streams for minutes, and one long read on the store's own connection would pin it
+        to an old snapshot, so its writes would fail ("database is locked") and it would
+        not see other processes' articles until the stream ended.
+        """
+        if self.path == ":memory:" or self.read_only:
+            reader, own = self.db, False
+        else:
+            reader = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            await reader.execute("PRAGMA query_only = 1")
+            own = True
+        try:
+            async with reader.execute(
+                'SELECT article_id, position, paragraph, start, "end", text FROM sentences'
+                " ORDER BY article_id, position"
+            ) as cursor:
+                while rows := await cursor.fetchmany(batch):
+                    for row in rows:
+                        yield SentenceRow(*row)
+        finally:
+            if own:
+                await reader.close()
 
     async def stats(self) -> StoreStats:
         """Article, sentence, source and question counts."""

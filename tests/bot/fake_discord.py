@@ -7,6 +7,12 @@ INTERACTION_CREATE payload fields discord.py requires. Every HTTP request is rec
 
 `FakeDiscord` is asyncio-native (the latency benchmark uses it directly);
 `FakeDiscordThread` runs it on its own loop in a thread so synchronous tests can drive it.
+
+Sharding: ``GET /gateway/bot`` announces ``shards`` and ``session_start_limit`` (with
+``max_concurrency``); an IDENTIFY with ``shard: [id, count]`` owns that shard, and each
+guild's GUILD_CREATE and interactions go only to the shard that owns the guild,
+``(guild_id >> 22) % count`` (direct messages: shard 0), as Discord routes them. Several bot
+processes (clusters) may connect to one fake; every IDENTIFY is logged in `identify_log`.
 """
 
 from __future__ import annotations
@@ -117,11 +123,26 @@ class Recorded:
 
 @dataclass
 class _Gateway:
+    """The live session of one shard."""
+
     ws: web.WebSocketResponse | None = None
     sequence: int = 0
-    identified: int = 0
-    resumed: int = 0
+    count: int = 1  # the shard count its IDENTIFY gave
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass(frozen=True)
+class Identify:
+    """One IDENTIFY the gateway received."""
+
+    shard_id: int
+    shard_count: int
+    at: float  # time.monotonic()
+
+
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """The shard Discord routes a guild's events to (direct messages: shard 0)."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
 
 
 class FakeDiscord:
@@ -133,11 +154,20 @@ class FakeDiscord:
         The only bot token accepted (others get 401 on ``/users/@me``).
     heartbeat_interval
         Milliseconds announced in HELLO (short, so latency is known soon).
+    shards
+        The shard count ``GET /gateway/bot`` recommends.
+    max_concurrency
+        ``session_start_limit.max_concurrency`` (IDENTIFY buckets).
     """
 
-    def __init__(self, *, token: str = TOKEN, heartbeat_interval: int = 1000) -> None:
+    def __init__(self, *, token: str = TOKEN, heartbeat_interval: int = 1000, shards: int = 1,
+                 max_concurrency: int = 1) -> None:
         self.token = token
         self.heartbeat_interval = heartbeat_interval
+        self.shards = shards
+        self.max_concurrency = max_concurrency
+        self.identify_log: list[Identify] = []
+        self.routed: dict[str, int] = {}  # interaction token -> shard it was sent to
         self.requests: list[Recorded] = []
         self.listeners: list[Callable[[Recorded], None]] = []
         self.dispatched: dict[str, float] = {}  # interaction token -> time sent
@@ -153,7 +183,9 @@ class FakeDiscord:
         self.guilds = [(GUILD_A, CHANNEL_A, "Guild A"), (GUILD_B, CHANNEL_B, "Guild B")]
         # snowflakes encode their creation time, as Discord's do (interaction.created_at)
         self._ids = itertools.count((int(time.time() * 1000) - 1_420_070_400_000) << 22)
-        self._gateway = _Gateway()
+        self._gateways: dict[int, _Gateway] = {}
+        self._identified = 0
+        self._resumed = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -173,9 +205,10 @@ class FakeDiscord:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
-        """Close the gateway and stop listening."""
-        if self._gateway.ws is not None:
-            await self._gateway.ws.close()
+        """Close the gateways and stop listening."""
+        for gateway in list(self._gateways.values()):
+            if gateway.ws is not None:
+                await gateway.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -245,9 +278,10 @@ class FakeDiscord:
             return json_response(self._application())
         if route in {"/gateway", "/gateway/bot"} and method == "GET":
             return json_response({
-                "url": self.gateway_url, "shards": 1,
-                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0,
-                                        "max_concurrency": 1},
+                "url": self.gateway_url, "shards": self.shards,
+                "session_start_limit": {"total": 1000, "remaining": 1000 - self._identified,
+                                        "reset_after": 0,
+                                        "max_concurrency": self.max_concurrency},
             })
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
             return json_response(self._commands(body or [], parts))
@@ -350,6 +384,10 @@ class FakeDiscord:
 
     # -- gateway --------------------------------------------------------------------
 
+    def gateway(self, shard_id: int = 0) -> _Gateway:
+        """The session state of ``shard_id`` (created empty on first use)."""
+        return self._gateways.setdefault(shard_id, _Gateway())
+
     async def _gateway_handler(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
@@ -366,46 +404,54 @@ class FakeDiscord:
             elif op == 2:
                 await self._identify(ws, payload["d"])
             elif op == 6:
-                await self._resume(ws)
-        if self._gateway.ws is ws:
-            self._gateway.ws = None
-            self._gateway.ready.clear()
+                await self._resume(ws, payload["d"])
+        for gateway in self._gateways.values():
+            if gateway.ws is ws:
+                gateway.ws = None
+                gateway.ready.clear()
         return ws
 
-    async def _send_dispatch(self, ws: web.WebSocketResponse, event: str, data: Any) -> None:
-        self._gateway.sequence += 1
-        frame = {"op": 0, "t": event, "s": self._gateway.sequence, "d": data}
-        await ws.send_str(json.dumps(frame))
+    async def _send_dispatch(self, gateway: _Gateway, event: str, data: Any) -> None:
+        assert gateway.ws is not None
+        gateway.sequence += 1
+        frame = {"op": 0, "t": event, "s": gateway.sequence, "d": data}
+        await gateway.ws.send_str(json.dumps(frame))
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         if data.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
-        self._gateway.identified += 1
-        self._gateway.sequence = 0
-        self._gateway.ws = ws
+        shard_id, count = (int(part) for part in data.get("shard") or (0, 1))
+        self.identify_log.append(Identify(shard_id, count, time.monotonic()))
+        self._identified += 1
+        gateway = self.gateway(shard_id)
+        gateway.sequence, gateway.count, gateway.ws = 0, count, ws
+        owned = [g for g in self.guilds if shard_of(g[0], count) == shard_id]
         ready = {
-            "v": 10, "user": BOT_USER, "session_id": f"session-{self._gateway.identified}",
+            "v": 10, "user": BOT_USER, "session_id": f"session-{shard_id}-{self._identified}",
             "resume_gateway_url": self.gateway_url,
-            "guilds": [{"id": str(g), "unavailable": True} for g, _, _ in self.guilds],
+            "guilds": [{"id": str(g), "unavailable": True} for g, _, _ in owned],
             "application": {"id": str(APP_ID), "flags": 0},
             "private_channels": [], "relationships": [],
         }
         if "shard" in data:
             ready["shard"] = data["shard"]
-        await self._send_dispatch(ws, "READY", ready)
-        for guild_id, channel_id, name in self.guilds:
-            await self._send_dispatch(ws, "GUILD_CREATE", self._guild(guild_id, channel_id, name))
-        self._gateway.ready.set()
+        await self._send_dispatch(gateway, "READY", ready)
+        for guild_id, channel_id, name in owned:
+            await self._send_dispatch(gateway, "GUILD_CREATE",
+                                      self._guild(guild_id, channel_id, name))
+        gateway.ready.set()
 
-    async def _resume(self, ws: web.WebSocketResponse) -> None:
-        self._gateway.resumed += 1
+    async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        self._resumed += 1
         if self.invalidate_resumes:
             await ws.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
             return
-        self._gateway.ws = ws
-        await self._send_dispatch(ws, "RESUMED", {})
-        self._gateway.ready.set()
+        shard_id = int(str(data.get("session_id", "session-0-0")).split("-")[1])
+        gateway = self.gateway(shard_id)
+        gateway.ws = ws
+        await self._send_dispatch(gateway, "RESUMED", {})
+        gateway.ready.set()
 
     def _guild(self, guild_id: int, channel_id: int, name: str) -> dict[str, Any]:
         everyone = {
@@ -431,35 +477,45 @@ class FakeDiscord:
 
     @property
     def identified(self) -> int:
-        """How many IDENTIFYs (so READY events) the gateway has answered."""
-        return self._gateway.identified
+        """How many IDENTIFYs (so READY events) the gateway has answered, all shards."""
+        return self._identified
 
     @property
     def resumed(self) -> int:
-        """How many RESUMEs were attempted."""
-        return self._gateway.resumed
+        """How many RESUMEs were attempted, all shards."""
+        return self._resumed
 
-    async def wait_ready(self, seconds: float = 30) -> None:
-        """Wait until a bot has identified (or resumed) on the current connection."""
+    async def wait_ready(self, seconds: float = 30, shard_id: int | None = None) -> None:
+        """Wait until ``shard_id`` (None: every one of ``shards``) has a live session."""
+        shards = range(self.shards) if shard_id is None else [shard_id]
         async with asyncio.timeout(seconds):
-            await self._gateway.ready.wait()
+            for shard in shards:
+                await self.gateway(shard).ready.wait()
+
+    def owner(self, guild_id: int | None) -> int:
+        """The shard this guild's events go to, under the live sessions' shard count."""
+        counts = {g.count for g in self._gateways.values() if g.ws is not None}
+        return shard_of(guild_id, max(counts) if counts else self.shards)
 
     async def dispatch_interaction(self, payload: dict[str, Any]) -> float:
-        """Send INTERACTION_CREATE; returns the monotonic time it was sent."""
-        await self.wait_ready()
-        ws = self._gateway.ws
-        assert ws is not None
+        """Send INTERACTION_CREATE to the guild's shard; returns when it was sent (monotonic)."""
+        guild = payload.get("guild_id")
+        shard_id = self.owner(int(guild) if guild is not None else None)
+        await self.wait_ready(shard_id=shard_id)
+        gateway = self.gateway(shard_id)
         at = time.monotonic()
         self.dispatched[payload["token"]] = at
-        await self._send_dispatch(ws, "INTERACTION_CREATE", payload)
+        self.routed[payload["token"]] = shard_id
+        await self._send_dispatch(gateway, "INTERACTION_CREATE", payload)
         return at
 
-    async def force_reconnect(self) -> None:
+    async def force_reconnect(self, shard_id: int = 0) -> None:
         """Send op 7 RECONNECT; with ``invalidate_resumes`` the client must IDENTIFY again."""
-        ws = self._gateway.ws
+        gateway = self.gateway(shard_id)
+        ws = gateway.ws
         assert ws is not None
-        self._gateway.ready.clear()
-        self._gateway.ws = None
+        gateway.ready.clear()
+        gateway.ws = None
         await ws.send_str(json.dumps({"op": 7, "d": None, "s": None, "t": None}))
 
     # -- payload builders -----------------------------------------------------------
@@ -482,7 +538,7 @@ class FakeDiscord:
             payload["context"] = 1
             payload["authorizing_integration_owners"] = {"0": "0"}
         else:
-            channel_id = str(CHANNEL_A if guild_id == GUILD_A else CHANNEL_B)
+            channel_id = str(next((c for g, c, _ in self.guilds if g == guild_id), CHANNEL_B))
             payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
             payload["channel_id"] = channel_id

@@ -776,7 +776,7 @@ def test_disc_08_answer_deleted_before_timeout_is_handled_quietly(bot: Bot) -> N
 
 def test_disc_07_reconnects_cause_no_further_sync(bot: Bot) -> None:
     """Three forced reconnects: two resumed sessions and one invalidated session (a new
-    IDENTIFY, so READY and on_ready again; discord.py waits 5 s before re-identifying).
+    IDENTIFY, so READY and on_ready again, once the shard's IDENTIFY bucket is free).
     The commands were synced once, in setup_hook, and never again."""
 
     def ready_lines() -> int:

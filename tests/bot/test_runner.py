@@ -63,9 +63,15 @@ def test_missing_token_is_one_line_and_status_2(
     assert capsys.readouterr().err == MISSING_TOKEN + "\n"
 
 
-def test_sharded_setting_picks_the_auto_sharded_bot(db_path: Path) -> None:
+def test_the_auto_sharded_bot_is_the_default_and_sharded_false_keeps_one_connection(
+    db_path: Path,
+) -> None:
+    default = create_bot(None, Settings(db=db_path))
+    assert type(default) is ShardedNewsBot
+    assert default.shard_count is None  # discord.py asks GET /gateway/bot
+    assert default.shard_ids is None
     assert type(create_bot(None, Settings(db=db_path, sharded=True))) is ShardedNewsBot
-    assert type(create_bot(None, Settings(db=db_path))) is NewsBot
+    assert type(create_bot(None, Settings(db=db_path, sharded=False))) is NewsBot
 
 
 def test_sigterm_while_login_hangs_exits_0_within_2_seconds(tmp_path: Path) -> None:

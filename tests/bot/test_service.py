@@ -191,3 +191,28 @@ async def test_an_overlong_question_is_cut_at_a_word_and_answered(settings):
     assert len(answer.query) <= MAX_QUESTION_CHARS
     assert answer.query.startswith("When did the harbour bridge reopen? blah")
     assert not answer.query.endswith(" ")
+
+
+async def test_an_answer_survives_a_question_log_the_database_refuses(
+    settings, tiny_corpus, caplog
+):
+    """The database refuses the question-log write (here a trigger; in the field a lock or
+    a full disk): the answer is still given, the lost stats row is a warning, and the
+    connection is usable afterwards."""
+    import sqlite3
+
+    async with await AnswerService.open(settings, load_sample=False) as service:
+        await service.ingest([tiny_corpus])
+        with sqlite3.connect(settings.db) as other:
+            other.execute("CREATE TRIGGER refuse BEFORE INSERT ON questions"
+                          " BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        answer = await service.answer("When did the harbour bridge reopen?")
+        with sqlite3.connect(settings.db) as other:
+            other.execute("DROP TRIGGER refuse")
+        again = await service.answer("When did the harbour bridge reopen?")
+        logged = (await service.store.stats()).questions
+    assert answer.hits
+    assert again.hits
+    assert logged == 1
+    assert "question not logged for stats: refused" in caplog.text
+    assert "question not logged for stats" in caplog.text

@@ -293,3 +293,26 @@ async def test_database_kind_tells_missing_new_ours_foreign_and_not_sqlite(tmp_p
     (tmp_path / "text.db").write_text("hello, not a database at all" * 10)
     assert database_kind(tmp_path / "text.db") == "not_sqlite"
     assert not (tmp_path / "nope.db").exists()
+
+
+async def test_a_long_sentence_stream_does_not_pin_the_stores_own_connection(db_path):
+    """A full build streams sentences for minutes; meanwhile another process writes.
+
+    The store must still write (the question log) and see the other process's article.
+    """
+    async with ArticleStore(db_path) as store, ArticleStore(db_path) as other:
+        for n in range(3):
+            body = f"Story {n} begins here. It ends there"
+            await store.upsert(replace(ARTICLE, title=f"Story {n}", body=body, url=None),
+                               sentences_of(body))
+        stream = store.iter_sentences(batch=1)
+        first = await anext(stream)
+        body = "A late story arrives. Nobody expected it"
+        await other.upsert(replace(ARTICLE, title="Late", body=body, url=None),
+                           sentences_of(body))
+        await store.log_question(scope="shared", query="late story?", answered=True)
+        seen = await store.corpus_version()
+        rest = [row async for row in stream]
+    assert first.article_id == 1
+    assert seen == 4
+    assert len(rest) == 5

@@ -1,0 +1,212 @@
+"""Exactly one process runs the background jobs: a lock the operating system or database owns.
+
+No home-made consensus: on SQLite (one machine) the lock is ``fcntl.flock`` on a file beside
+the database, which the kernel releases when its process dies, even by ``kill -9``; on
+PostgreSQL it is a session-level ``pg_advisory_lock``, released when the connection closes.
+Every process runs a `Leadership`: it tries the lock every ``retry`` seconds, and the one
+that holds it runs the jobs (feed polling, say) until it stops or dies; a survivor then takes
+the lock at its next try.
+
+The same `TryLock` interface serves the IDENTIFY buckets of `bot.identify`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[], Coroutine[Any, Any, None]]
+
+
+class TryLock(Protocol):
+    """A lock taken without waiting; held until `release` or the holder's death."""
+
+    async def try_acquire(self) -> bool:
+        """Take the lock if free: True when this holder now has it (or had it already)."""
+        ...
+
+    async def release(self) -> None:
+        """Let go of the lock (nothing when not held)."""
+        ...
+
+
+class FileLock:
+    """``flock(LOCK_EX | LOCK_NB)`` on ``path`` (created if missing, never deleted).
+
+    Each `FileLock` opens its own file description, so two of them exclude each other even
+    in one process. Raises OSError from `try_acquire` when the file cannot be opened.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """True while this object holds the lock."""
+        return self._fd is not None
+
+    async def try_acquire(self) -> bool:
+        """Take the lock if no other holder has it; never waits for one."""
+        if self._fd is not None:
+            return True
+        fd = await asyncio.to_thread(os.open, self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # non-blocking: fine on the loop
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return True
+
+    async def release(self) -> None:
+        """Unlock and close the file."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+class LocalLock:
+    """A `TryLock` shared only inside one process (when there is no file or database)."""
+
+    _held: set[str] = set()  # noqa: RUF012 - process-wide on purpose
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._mine = False
+
+    async def try_acquire(self) -> bool:
+        """Take the named lock if no other `LocalLock` of this name holds it."""
+        if self._mine:
+            return True
+        if self.name in LocalLock._held:
+            return False
+        LocalLock._held.add(self.name)
+        self._mine = True
+        return True
+
+    async def release(self) -> None:
+        """Let go of the named lock."""
+        if self._mine:
+            LocalLock._held.discard(self.name)
+            self._mine = False
+
+
+class AdvisoryConnection(Protocol):
+    """What `AdvisoryLock` needs of an asyncpg-style connection."""
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        """Run ``query`` with ``$1..`` arguments; return the first column of the first row."""
+        ...
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit key for ``name`` (PostgreSQL advisory-lock keys are bigint)."""
+    digest = hashlib.blake2b(f"newsdesk:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class AdvisoryLock:
+    """A session-level ``pg_try_advisory_lock(key)`` on one dedicated connection.
+
+    The connection must stay open while the lock is held and be used for nothing that a
+    pool could hand to someone else: PostgreSQL releases the lock when it closes, which is
+    how a dead leader's lock is freed. Not wired yet: the PostgreSQL store provides it.
+    """
+
+    def __init__(self, connection: AdvisoryConnection, name: str) -> None:
+        self.connection = connection
+        self.key = lock_key(name)
+        self._held = False
+
+    async def try_acquire(self) -> bool:
+        """``SELECT pg_try_advisory_lock($1)``; True when this session holds the lock."""
+        if not self._held:
+            self._held = bool(await self.connection.fetchval(
+                "SELECT pg_try_advisory_lock($1)", self.key))
+        return self._held
+
+    async def release(self) -> None:
+        """``SELECT pg_advisory_unlock($1)`` when held."""
+        if self._held:
+            self._held = False
+            await self.connection.fetchval("SELECT pg_advisory_unlock($1)", self.key)
+
+
+def lock_path(database: Path | str, name: str) -> Path | None:
+    """The lock file ``<database>.<name>.lock`` beside a SQLite file; None for a URL."""
+    text = str(database)
+    if "://" in text or text == ":memory:":
+        return None
+    path = Path(text)
+    return path.with_name(f"{path.name}.{name}.lock")
+
+
+class Leadership:
+    """Runs ``jobs`` in the one process holding ``lock``; others retry every ``retry`` s.
+
+    ``leading`` is True while this process holds the lock. A job that returns or fails is
+    logged and not restarted; `close` cancels the jobs, then releases the lock.
+    """
+
+    def __init__(self, lock: TryLock, jobs: Sequence[Job] = (), *, retry: float = 5.0,
+                 name: str = "background jobs") -> None:
+        self.lock = lock
+        self.jobs = list(jobs)
+        self.retry = retry
+        self.name = name
+        self.leading = False
+        self.became_leader = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._running: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        """Begin trying for the lock in the background (idempotent)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._campaign(), name="newsdesk-leadership")
+
+    async def _campaign(self) -> None:
+        while not self.leading:
+            try:
+                self.leading = await self.lock.try_acquire()
+            except OSError as error:
+                log.warning("cannot take the %s lock: %s", self.name, error)
+            if not self.leading:
+                await asyncio.sleep(self.retry)
+        log.info("leader: this process (pid %d) runs the %s (%d)", os.getpid(), self.name,
+                 len(self.jobs))
+        self.became_leader.set()
+        self._running = [asyncio.create_task(self._run(job), name="newsdesk-job")
+                         for job in self.jobs]
+
+    async def _run(self, job: Job) -> None:
+        try:
+            await job()
+        except Exception:
+            log.exception("background job %s failed", getattr(job, "__name__", job))
+
+    async def close(self) -> None:
+        """Stop trying, cancel the jobs, release the lock."""
+        tasks = [t for t in (self._task, *self._running) if t is not None]
+        self._task, self._running = None, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.leading:
+            self.leading = False
+            await self.lock.release()

@@ -250,8 +250,11 @@ class Announcer:
             else:
                 content = announcement(state.waiting.pop(0)[1])
                 count = 1
+            sent = await self._send(channel, content, count)
+            # stamped when Discord has the post: the window counts from its arrival, so a
+            # slow first request cannot let a later post in early
             state.posted.append(self.clock())
-            if not await self._send(channel, content, count):
+            if not sent:
                 state.waiting.clear()
                 state.overflow = 0
                 return

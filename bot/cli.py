@@ -1,7 +1,8 @@
 """The ``newsdesk`` command: ingest, ask, console, articles, stats, run, sync.
 
-The operator commands (remove, backup, export, forget-questions) are in `bot.cli_admin`;
-the feed commands (follow, unfollow, feeds) in `bot.cli_feeds`.
+The operator commands (remove, backup, export, forget-questions) are in `bot.cli_admin`,
+the feed commands (follow, unfollow, feeds) in `bot.cli_feeds`, ``prune`` in
+`bot.cli_prune`, ``migrate-db`` in `bot.cli_migrate`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tqdm import tqdm
 
 from bot.cli_admin import ADMIN_HANDLERS, add_admin_commands, iso_date
 from bot.cli_feeds import FEED_HANDLERS, add_feed_commands, feed_summary
+from bot.cli_migrate import add_migrate_command, migrate_db_command
 from bot.cli_prune import PRUNE_HANDLERS, add_prune_command
 from bot.config import Settings
 from bot.console import console_command
@@ -37,6 +39,7 @@ from bot.formatting import answer_to_json
 from bot.run_args import add_discord_commands, run_overrides
 from bot.service import AnswerService, IngestInterruptedError, IngestReport
 from bot.terminal import print_answer
+from corpus.backend import StoreError
 from corpus.inventory import count_records
 from corpus.readers.repair import sanitize_unicode
 
@@ -90,9 +93,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                        help="database file (default: $NEWSDESK_DB or the per-user data "
-                        "directory)")
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="DB",
+                        help="database file, or a postgresql://user@host/db URL (default: "
+                        "$NEWSDESK_DB or the per-user data directory)")
     common.add_argument("--create", action="store_true", default=argparse.SUPPRESS,
                         help="create the database if it does not exist (ingest always may)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
@@ -149,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_discord_commands(commands, common)
     add_admin_commands(commands, common)
     add_feed_commands(commands, common)
+    add_migrate_command(commands)
     add_prune_command(commands, common)
     parser.command_names = tuple(commands.choices)
     return parser
@@ -397,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(settings, getattr(args, "verbose", False), args.command)
     handlers = {"ingest": _ingest, "ask": _ask, "articles": _articles, "stats": _stats}
     try:
+        if args.command == "migrate-db":
+            return migrate_db_command(args, settings)
         if args.command not in {"sync", "health", "run"}:  # run checks after logging in
             check = check_database(settings, args.command)
             if check.problem is not None:
@@ -417,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_command(args, settings)
         return asyncio.run(handlers[args.command](args, settings))
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, StoreError) as error:
         print(f"newsdesk: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from bot.config import Settings
+from corpus.backend import SHARED_SCOPE
+from corpus.locations import store_for
 from corpus.models import Article, StoredArticle
-from corpus.store import SHARED_SCOPE, ArticleStore
+from corpus.pg_url import is_postgres_url
+from corpus.store import ArticleStore
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _SHOWN = 10  # articles listed before a removal is confirmed
@@ -128,7 +131,7 @@ class _Selection:
 
 
 async def _select(args: argparse.Namespace, settings: Settings) -> _Selection:
-    async with ArticleStore(settings.db) as store:
+    async with store_for(settings.db) as store:
         ids = await store.find_article_ids(
             article_ids=args.ids or None, source=args.source,
             before=args.before.isoformat() if args.before else None, scope=args.guild,
@@ -140,7 +143,7 @@ async def _select(args: argparse.Namespace, settings: Settings) -> _Selection:
 
 
 async def _remove(settings: Settings, ids: list[int]) -> int:
-    async with ArticleStore(settings.db) as store:
+    async with store_for(settings.db) as store:
         return await store.remove_articles(ids)
 
 
@@ -183,7 +186,7 @@ def remove_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _backup(settings: Settings, target: Path) -> int:
-    async with ArticleStore(settings.db) as store:
+    async with store_for(settings.db) as store:
         await store.backup(target)
     async with ArticleStore(target) as copy:
         return await copy.count_articles()
@@ -197,6 +200,11 @@ def backup_command(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     if target.exists() and not args.force:
         print(f"newsdesk: {target} exists: add --force to replace it", file=sys.stderr)
+        return EXIT_USAGE
+    if is_postgres_url(settings.db):
+        print("newsdesk: back up a PostgreSQL corpus with pg_dump (pg_dump -Fc URL > "
+              "newsdesk.dump), or copy it to a SQLite file: newsdesk migrate-db URL FILE",
+              file=sys.stderr)
         return EXIT_USAGE
     if target.resolve() == Path(settings.db).resolve():
         print("newsdesk: the backup cannot be the database itself", file=sys.stderr)
@@ -222,7 +230,7 @@ def export_record(article: Article) -> dict[str, Any]:
 
 async def _export(settings: Settings, scope: str, out: TextIO) -> int:
     count = 0
-    async with ArticleStore(settings.db) as store:
+    async with store_for(settings.db) as store:
         async for article in store.iter_articles(scopes=[scope]):
             out.write(json.dumps(export_record(article), ensure_ascii=False) + "\n")
             count += 1
@@ -252,7 +260,7 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _forget(settings: Settings, scope: str | None) -> int:
-    async with ArticleStore(settings.db) as store:
+    async with store_for(settings.db) as store:
         return await store.forget_questions(scope=scope)
 
 

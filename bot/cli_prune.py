@@ -16,8 +16,8 @@ from datetime import date
 from bot.cli_admin import EXIT_OK, confirm, describe_article, not_confirmed
 from bot.config import Settings
 from bot.retention import cutoff
+from corpus.locations import store_for
 from corpus.models import StoredArticle
-from corpus.store import ArticleStore
 
 _SHOWN = 10  # articles listed before the count
 
@@ -69,7 +69,7 @@ class _Plan:
 
 async def _plan(args: argparse.Namespace, settings: Settings) -> _Plan:
     first_kept = args.older_than.isoformat()
-    async with ArticleStore(settings.db) as store:
+    async with store_for(settings.db) as store:
         old = await store.find_article_ids(older_than=first_kept, scope=args.guild)
         fed = await store.find_article_ids(older_than=first_kept, scope=args.guild,
                                            from_feeds=True)
@@ -79,7 +79,7 @@ async def _plan(args: argparse.Namespace, settings: Settings) -> _Plan:
 
 
 async def _remove(settings: Settings, ids: list[int]) -> int:
-    async with ArticleStore(settings.db) as store:
+    async with store_for(settings.db) as store:
         return await store.remove_articles(ids)
 
 

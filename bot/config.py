@@ -9,6 +9,8 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from corpus.pg_url import is_postgres_url
+
 
 def default_db_path() -> Path:
     """Per-user data directory database, e.g. ``~/.local/share/newsdesk/newsdesk.db``."""
@@ -33,7 +35,10 @@ class Settings(BaseSettings):
         populate_by_name=True,
     )
 
-    db: Path = Field(default_factory=default_db_path, description="SQLite database file")
+    db: Path | str = Field(
+        default_factory=default_db_path,
+        description="SQLite database file, or a postgresql:// URL (PostgreSQL)",
+    )
     create_db: bool = Field(
         False, description="let read commands (ask, console, run...) create a missing database"
     )
@@ -100,7 +105,8 @@ class Settings(BaseSettings):
     refresh_interval: float = Field(
         1.0, ge=0, allow_inf_nan=False,
         description="seconds between checks for articles other processes added or removed "
-        "(0: never check)",
+        "(0: never check); on PostgreSQL, which announces them, the least time between two "
+        "catch-ups",
     )
     rebuild_delay: float = Field(
         5.0, ge=0, description="seconds after an incremental add before the full rebuild "
@@ -180,6 +186,14 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = Field(
         None, validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "discord_gateway_url")
     )
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _db_location(cls, value: object) -> object:
+        """A ``postgresql://`` URL stays text (a `Path` would merge its slashes); else a path."""
+        if isinstance(value, str):
+            return value.strip() if is_postgres_url(value) else Path(value.strip())
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

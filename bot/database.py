@@ -9,16 +9,20 @@ Another application's SQLite file is refused, never migrated.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
+from corpus.pg_url import is_postgres_url
 from corpus.store import database_kind
 
 #: commands that add articles: they may create a database, which then starts empty
 CREATING = frozenset({"ingest", "follow"})
 #: read commands that may create the default database (or any, with --create)
 STARTING = frozenset({"ask", "console", "articles", "stats", "run"})
+#: a scheme such as ``postgres:`` or ``mysql:``: not a file anyone means to create
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +40,18 @@ def is_default_db(settings: Settings) -> bool:
 
 
 def check_database(settings: Settings, command: str) -> DatabaseCheck:
-    """Whether ``command`` may open ``settings.db`` (blocking: looks at the file)."""
+    """Whether ``command`` may open ``settings.db`` (blocking: looks at the file).
+
+    A PostgreSQL database is not looked at here: it must exist (``createdb``), its tables
+    are made on first use, and opening it says clearly when it cannot be reached. It never
+    gets the sample article.
+    """
+    if is_postgres_url(settings.db):
+        return DatabaseCheck()
     path = Path(settings.db)
+    if _URL_LIKE.match(str(settings.db)):
+        return DatabaseCheck(f"newsdesk: database {path} looks like a URL but is not a "
+                             "postgresql://user@host/db one (check --db or NEWSDESK_DB)")
     if str(path) == ":memory:":
         return DatabaseCheck(new=True, load_sample=command in STARTING)
     kind = database_kind(path)

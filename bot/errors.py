@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.fetch import FetchError
+from corpus.backend import StoreError
 from retrieval.types import EmptyCorpusError
 
 GENERIC = "Something went wrong on our side; it has been logged. Please try again later."
@@ -22,6 +23,7 @@ USER_MESSAGES: tuple[tuple[type[BaseException], str | None], ...] = (
     (EmptyCorpusError, "No articles are indexed yet."),
     (sqlite3.OperationalError, "The article database is busy. Please try again in a moment."),
     (sqlite3.DatabaseError, "The article database had a problem; the operator has been told."),
+    (StoreError, "The article database had a problem; the operator has been told."),
     (UnicodeDecodeError, "That file is not readable text (UTF-8 expected)."),
     (app_commands.NoPrivateMessage, "This command works only in a server."),
     (app_commands.MissingPermissions, "You need the Manage Server permission for that."),

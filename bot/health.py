@@ -19,7 +19,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.config import Settings
-from corpus.store import ArticleStore
+from corpus.backend import StoreError
+from corpus.locations import store_for
+from corpus.pg_url import is_postgres_url, redact
 
 MAX_HEARTBEAT_AGE = 60.0
 EXIT_HEALTHY, EXIT_UNHEALTHY = 0, 1
@@ -46,19 +48,23 @@ def check_heartbeat(path: Path | None, *, max_age: float = MAX_HEARTBEAT_AGE) ->
     return None
 
 
-async def _count_articles(path: Path) -> int:
-    async with ArticleStore(path) as store:
+async def _count_articles(location: Path | str) -> int:
+    async with store_for(location) as store:
         return await store.count_articles()
 
 
-def check_database(path: Path) -> str | None:
-    """Say what is wrong with the database at ``path``, or None when it opens and reads."""
-    if not path.is_file():
-        return f"no database at {path}"
+def check_database(location: Path | str) -> str | None:
+    """Say what is wrong with the database (a file or a PostgreSQL URL), or None when it reads."""
+    postgres = is_postgres_url(location)
+    shown = redact(str(location)) if postgres else str(location)
+    if not postgres and not Path(location).is_file():
+        return f"no database at {shown}"
     try:
-        asyncio.run(_count_articles(path))
+        asyncio.run(_count_articles(location))
+    except StoreError as error:
+        return str(error)
     except (sqlite3.Error, OSError) as error:
-        return f"database {path} does not open: {error}"
+        return f"database {shown} does not open: {error}"
     return None
 
 
@@ -88,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--max-age", type=float, default=MAX_HEARTBEAT_AGE,
         help=f"oldest acceptable heartbeat, seconds (default {MAX_HEARTBEAT_AGE:.0f})",
     )
-    parser.add_argument("--db", type=Path, help="database file (default: $NEWSDESK_DB)")
+    parser.add_argument("--db", help="database file or postgresql:// URL (default: "
+                        "$NEWSDESK_DB)")
     args = parser.parse_args(argv)
     overrides: dict[str, Any] = {} if args.db is None else {"db": args.db}
     try:

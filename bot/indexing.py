@@ -30,12 +30,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from bot.config import Settings
+from bot.config import Settings, default_db_path
 from bot.index_build import build_segment, delta_segment
 from bot.memory import return_free_memory
 from bot.snapshot import Snapshot
-from corpus.backend import CorpusStore
+from corpus.backend import ChangeFeed, CorpusStore, StoreError
 from corpus.models import StoredArticle
+from corpus.pg_url import is_postgres_url, redact
 from retrieval import persist
 from retrieval.fusion import FusedIndex
 from retrieval.postings import Segment
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 
 DELTA_MAX_ARTICLES = 256  # more new articles than this at once: full rebuild
 MAX_SEGMENTS = 8  # extra segments before an ingest waits for a full rebuild
+LISTEN_CHECK_SECONDS = 60.0  # a store that announces writes is still checked this often
+COALESCE_SECONDS = 0.1  # after an announced write, wait this long for the rest of a burst
 # Background rebuilds take at most this share of the time: the next one waits at least
 # (1 / REBUILD_SHARE - 1) times as long as the last build took. A feed poller adds a delta
 # every poll; without this, a corpus whose build outlasts the poll interval would be
@@ -137,6 +140,7 @@ class IndexLifecycle:
         self._changes = Changes()
         self._rebuild_task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
+        self._last_check = float("-inf")  # event-loop time of the watcher's last check
         self._lock = asyncio.Lock()
         self._last_build_seconds = 0.0
 
@@ -166,7 +170,8 @@ class IndexLifecycle:
 
         Another process: an ingest from the command line, a removal, a feed poller. The
         check is one read of the corpus version; answers keep using the current snapshot
-        while a refresh runs. `close` stops it.
+        while a refresh runs. A store that announces writes (PostgreSQL's NOTIFY) is checked
+        when it announces one instead. `close` stops it.
         """
         if self._watch_task is None and interval > 0:
             self._watch_task = asyncio.create_task(self._watch(interval),
@@ -174,13 +179,41 @@ class IndexLifecycle:
 
     async def _watch(self, interval: float) -> None:
         while True:
-            await asyncio.sleep(interval)
+            await self._next_check(interval)
+            self._last_check = asyncio.get_running_loop().time()
             try:
                 current = self._snapshot
                 if current is None or await self.store.corpus_version() != current.version:
                     await self.refresh()
-            except (OSError, sqlite3.Error) as error:  # a busy or vanished file: next time
+            except (OSError, sqlite3.Error, StoreError) as error:  # busy, vanished: next time
                 log.warning("could not check the database for changes: %s", error)
+            except Exception:
+                log.exception("could not bring the index up to date; trying again later")
+
+    async def _next_check(self, interval: float) -> None:
+        """Wait until the store should be checked for other processes' writes.
+
+        A store that announces writes (`ChangeFeed`: PostgreSQL) is waited on, with a check
+        every `LISTEN_CHECK_SECONDS` anyway; while it cannot listen, and on SQLite, every
+        ``interval`` seconds.
+        """
+        if not isinstance(self.store, ChangeFeed):
+            await asyncio.sleep(interval)
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(LISTEN_CHECK_SECONDS):
+                await self.store.wait_for_change()
+        except TimeoutError:
+            return
+        except StoreError as error:
+            log.warning("%s; checking every %.0f s meanwhile", error, max(interval, 1.0))
+            await asyncio.sleep(max(interval, 1.0))
+            return
+        # one refresh for a burst of writes, and at most one an ``interval`` while another
+        # process writes many: each costs a catch-up or a rebuild
+        since = loop.time() - self._last_check
+        await asyncio.sleep(max(COALESCE_SECONDS, interval - since))
 
     async def close(self) -> None:
         """Stop watching and cancel a pending rebuild (the store is the caller's to close)."""
@@ -251,6 +284,10 @@ class IndexLifecycle:
             return None
         if self.settings.index_dir is not None:
             return Path(self.settings.index_dir)
+        if is_postgres_url(self.settings.db):
+            # one per database and machine, beside the default SQLite file
+            digest = hashlib.sha256(redact(str(self.settings.db)).encode()).hexdigest()[:16]
+            return default_db_path().with_name(f"postgresql-{digest}.index")
         db = Path(self.settings.db)
         return db.with_name(db.name + ".index")
 

@@ -26,6 +26,7 @@ from bot.leader import FileLock, Job, Leadership, LocalLock, TryLock, lock_path
 from bot.retention import keep_pruning
 from bot.service import AnswerService
 from bot.shards import ShardError, plan_shards
+from corpus.pg_url import redact
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -196,7 +197,8 @@ async def _start(bot: NewsBot, settings: Settings, token: str) -> AnswerService:
     service = await AnswerService.open(settings, load_sample=verdict.load_sample)
     try:
         bot.attach(service)
-        log.info("serving %d articles from %s", len(service.documents), settings.db)
+        log.info("serving %d articles from %s", len(service.documents),
+                 redact(str(settings.db)))
     except BaseException:
         await service.close()
         raise

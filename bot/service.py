@@ -27,9 +27,9 @@ from bot.indexing import IndexLifecycle
 from bot.listings import Listings
 from corpus.backend import SHARED_SCOPE, CorpusStore, SentenceRow, UpsertResult
 from corpus.ingest import read_article_bytes, read_articles
+from corpus.locations import open_store
 from corpus.models import Article, Skip, StoredArticle
 from corpus.readers.repair import sanitize_unicode
-from corpus.store import ArticleStore
 from retrieval.confidence import Evidence
 from retrieval.query import understand
 from retrieval.sentences import segment_within
@@ -147,10 +147,12 @@ class AnswerService:
     async def open(cls, settings: Settings, *, load_sample: bool = True) -> AnswerService:
         """Open the database, load the bundled sample into an empty one, build the index.
 
+        ``settings.db`` is a SQLite file or a ``postgresql://`` URL (`corpus.locations`).
         The index then follows changes other processes make to the database, checked every
-        ``settings.refresh_interval`` seconds (see `IndexLifecycle.watch`).
+        ``settings.refresh_interval`` seconds, or when PostgreSQL announces them (see
+        `IndexLifecycle.watch`).
         """
-        store = await ArticleStore.open(settings.db)
+        store = await open_store(settings.db)
         service = cls(store, settings)
         try:
             if load_sample and await store.count_articles() == 0:

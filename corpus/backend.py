@@ -10,11 +10,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from corpus.models import Article, StoredArticle
 
 SHARED_SCOPE = "shared"
+
+
+class StoreError(Exception):
+    """A database that cannot be used: unreachable, refused, not newsdesk's, too new.
+
+    The message says why in one line and names the database without its password. The
+    SQLite store raises ``sqlite3.DatabaseError`` for the same cases.
+    """
 
 UpsertStatus = Literal["added", "updated", "skipped"]
 
@@ -147,6 +155,18 @@ class FeedStateStore(Protocol):
 
     async def set_setting(self, scope: str, key: str, value: str | None) -> None:
         """Set a per-scope setting; None deletes it."""
+
+
+@runtime_checkable
+class ChangeFeed(Protocol):
+    """A store that announces writes (PostgreSQL's NOTIFY): no need to poll for them."""
+
+    async def wait_for_change(self) -> None:
+        """Return when a write to the corpus by any process may have happened.
+
+        Callers bound it with ``asyncio.timeout``; it raises `StoreError` when the database
+        cannot be reached (a later call tries again).
+        """
 
 
 class CorpusStore(FeedStateStore, Protocol):

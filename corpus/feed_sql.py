@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
 
 from corpus.backend import Feed, FeedPoll
 from corpus.maintenance import placeholders
+from corpus.rules import utc_now
 
-_FEED_COLUMNS = (
+FEED_COLUMNS = (
     "id, scope, url, title, every_minutes, added_at, etag, last_modified, last_poll_at,"
     " last_new_at, next_poll_at, entries_stored, failures, last_error, last_error_at"
 )
@@ -25,7 +25,7 @@ _CHUNK = 500
 
 
 def feed_from_row(row: Sequence[Any]) -> Feed:
-    """A `Feed` from a row holding ``_FEED_COLUMNS`` in order (any DB-API row)."""
+    """A `Feed` from a row holding ``FEED_COLUMNS`` in order (any DB-API row)."""
     values = tuple(row)
     return Feed(
         feed_id=int(values[0]),
@@ -46,11 +46,6 @@ def feed_from_row(row: Sequence[Any]) -> Feed:
     )
 
 
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC to the second (the form every timestamp is kept in)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class FeedStateSQL:
     """`corpus.backend.FeedStateStore` on SQLite; see `corpus.store.ArticleStore`."""
 
@@ -65,7 +60,7 @@ class FeedStateSQL:
         raise NotImplementedError
 
     async def _feed(self, sql: str, params: tuple[object, ...]) -> Feed | None:
-        async with self.db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE {sql}",
+        async with self.db.execute(f"SELECT {FEED_COLUMNS} FROM feeds WHERE {sql}",
                                    params) as cursor:
             row = await cursor.fetchone()
         return None if row is None else feed_from_row(row)
@@ -110,7 +105,7 @@ class FeedStateSQL:
 
     async def list_feeds(self, *, scopes: Iterable[str] | None = None) -> list[Feed]:
         """Followed feeds (optionally only some scopes), in id order."""
-        sql = f"SELECT {_FEED_COLUMNS} FROM feeds"
+        sql = f"SELECT {FEED_COLUMNS} FROM feeds"
         params: list[object] = []
         if scopes is not None:
             scope_list = list(scopes)

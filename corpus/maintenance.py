@@ -8,14 +8,17 @@ back ``newsdesk remove``, ``backup``, ``export`` and ``forget-questions``.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
 
 import aiosqlite
 
 from corpus.models import Article
+from corpus.rules import parse_authors
+from corpus.transfer import TABLES, table_name
 
 
 def placeholders(values: list[object] | list[int] | list[str]) -> str:
@@ -23,34 +26,56 @@ def placeholders(values: list[object] | list[int] | list[str]) -> str:
     return ",".join("?" * len(values))
 
 
-def row_authors(row: sqlite3.Row) -> tuple[str, ...]:
-    """The ``authors`` column (a JSON list) as a tuple; unreadable JSON gives ``()``."""
-    try:
-        return tuple(str(name) for name in json.loads(row["authors"] or "[]"))
-    except (json.JSONDecodeError, TypeError):
-        return ()
-
-
 class ReadOnlyDatabaseError(sqlite3.OperationalError):
     """A write was asked of a database opened read-only (the message names the path)."""
 
 
-class StoreMaintenance:
-    """Bulk and whole-database operations; see `corpus.store.ArticleStore`."""
+class StoreLifecycle:
+    """Opening and closing shared by both stores: ``async with``, the read-only guard."""
 
     path: str
     read_only: bool
+
+    async def connect(self) -> None:
+        """Open the database (provided by each store)."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Close the database, idempotent (provided by each store)."""
+        raise NotImplementedError
+
+    def is_open(self) -> bool:
+        """True between `connect` and `close` (provided by each store)."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        if not self.is_open():
+            await self.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _check_writable(self) -> None:
+        """Raise `ReadOnlyDatabaseError` when the database was opened read-only."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
+
+
+class StoreMaintenance(StoreLifecycle):
+    """Bulk and whole-database operations; see `corpus.store.ArticleStore`."""
+
     _write_lock: asyncio.Lock
 
     @property
     def db(self) -> aiosqlite.Connection:
         """The open connection (provided by `corpus.store.ArticleStore`)."""
         raise NotImplementedError
-
-    def _check_writable(self) -> None:
-        """Raise `ReadOnlyDatabaseError` when the database was opened read-only."""
-        if self.read_only:
-            raise ReadOnlyDatabaseError(f"{self.path}: the database is read-only")
 
     async def _bump_version(self) -> None:
         await self.db.execute(
@@ -160,7 +185,7 @@ class StoreMaintenance:
                     yield Article(
                         title=row["title"], body=row["body"], url=row["url"],
                         source=row["source"], published=row["published"],
-                        authors=row_authors(row),
+                        authors=parse_authors(row["authors"]),
                         origin=f"article {row['id']}", partial=bool(row["partial"]),
                     )
 
@@ -174,3 +199,66 @@ class StoreMaintenance:
                 cursor = await self.db.execute("DELETE FROM questions WHERE scope = ?", (scope,))
             await self.db.commit()
         return max(cursor.rowcount, 0)
+
+    # -- migrate-db (corpus.transfer.TransferStore) ---------------------------------------
+
+    async def count_rows(self, table: str) -> int:
+        """Rows in ``table`` (one of `corpus.transfer.TABLES`)."""
+        async with self.db.execute(f"SELECT COUNT(*) FROM {table_name(table)}") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def iter_rows(
+        self, table: str, columns: Sequence[str], batch: int
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """Every row of ``table`` (those ``columns``), in batches of up to ``batch`` rows."""
+        names = ", ".join(f'"{name}"' for name in columns)
+        async with self.db.execute(f"SELECT {names} FROM {table_name(table)}") as cursor:
+            while rows := await cursor.fetchmany(batch):
+                yield [tuple(row) for row in rows]
+
+    async def add_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Insert ``rows`` (ids kept) in one transaction."""
+        self._check_writable()
+        names = ", ".join(f'"{name}"' for name in columns)
+        sql = f"INSERT INTO {table_name(table)} ({names}) VALUES ({placeholders(list(columns))})"
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self.db.executemany(sql, rows)
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
+
+    async def clear_corpus(self) -> None:
+        """Delete every article, sentence, question, feed and setting, in one transaction."""
+        self._check_writable()
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for table, _ in reversed(TABLES):
+                    await self.db.execute(f"DELETE FROM {table_name(table)}")
+                await self._bump_version()
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
+
+    async def finish_copy(self, identity: str) -> None:
+        """Take ``identity`` and bump the corpus version (AUTOINCREMENT follows the ids)."""
+        self._check_writable()
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self.db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('identity', ?)",
+                    (identity,),
+                )
+                await self._bump_version()
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise

@@ -23,8 +23,9 @@ async def _user_version(db: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("corpus") / "schema"
+def read_migrations(folder_name: str = "schema") -> list[tuple[int, str]]:
+    """``(version, SQL script)`` of every ``corpus/<folder_name>/NNNN_*.sql``, in order."""
+    folder = resources.files("corpus") / folder_name
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -33,8 +34,20 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-SCHEMA_VERSION = max(number for number, _ in _migrations())
+SCHEMA_VERSION = max(number for number, _ in read_migrations())
 FOREIGN_DATABASE = "it has tables but is not a newsdesk database (another application's file?)"
+
+
+def newer_schema(current: int) -> str:
+    """The reason an older newsdesk gives for refusing a database at schema ``current``."""
+    return (f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION}): "
+            "upgrade newsdesk to use it")
+
+
+def needs_migrating(current: int) -> str:
+    """The reason a read-only database at an older schema ``current`` cannot be used."""
+    return (f"read-only, and its schema version {current} needs migrating to "
+            f"{SCHEMA_VERSION}: open it once where it can be written")
 
 
 async def _foreign_tables(db: aiosqlite.Connection) -> bool:
@@ -53,14 +66,9 @@ async def check_version(db: aiosqlite.Connection, path: str) -> None:
     """
     current = await _user_version(db)
     if current > SCHEMA_VERSION:
-        raise sqlite3.DatabaseError(
-            f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
-        )
+        raise sqlite3.DatabaseError(newer_schema(current))
     if current < SCHEMA_VERSION:
-        raise sqlite3.DatabaseError(
-            f"read-only, and its schema version {current} needs migrating to "
-            f"{SCHEMA_VERSION}: open it once where it can be written"
-        )
+        raise sqlite3.DatabaseError(needs_migrating(current))
 
 
 async def migrate(db: aiosqlite.Connection, path: str) -> None:
@@ -78,12 +86,10 @@ async def migrate(db: aiosqlite.Connection, path: str) -> None:
     finally:
         await db.rollback()
     if current > SCHEMA_VERSION:
-        raise sqlite3.DatabaseError(
-            f"schema version {current} is newer than this newsdesk ({SCHEMA_VERSION})"
-        )
+        raise sqlite3.DatabaseError(newer_schema(current))
     if foreign:
         raise sqlite3.DatabaseError(FOREIGN_DATABASE)
-    for number, script in _migrations():
+    for number, script in read_migrations():
         if number <= current:
             continue
         log.info("migrating %s to schema version %d", path, number)

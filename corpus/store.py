@@ -7,16 +7,11 @@ re-exported here (``from corpus.store import SHARED_SCOPE, SentenceRow`` keeps w
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Self
-from urllib.parse import urlsplit
 
 import aiosqlite
 
@@ -33,10 +28,21 @@ from corpus.database_file import (
     cannot_write,
     database_kind,
 )
-from corpus.feed_sql import FeedStateSQL, utc_now
-from corpus.maintenance import StoreMaintenance, placeholders, row_authors
+from corpus.feed_sql import FeedStateSQL
+from corpus.maintenance import StoreMaintenance, placeholders
 from corpus.migrations import SCHEMA_VERSION, check_version, migrate
 from corpus.models import Article, StoredArticle
+from corpus.rules import (
+    OPENING_CHARS,
+    authors_json,
+    clean,
+    clean_optional,
+    content_hash,
+    earlier_version,
+    may_have_versions,
+    parse_authors,
+    utc_now,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -51,38 +57,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-_OPENING_CHARS = 200
-_MIN_OPENING_CHARS = 20
-
-def content_hash(article: Article) -> str:
-    """SHA-256 hex digest of the article's title and body (the dedupe key within a scope)."""
-    digest = hashlib.sha256()
-    digest.update((article.title or "").encode("utf-8", "surrogatepass"))
-    digest.update(b"\x00")
-    digest.update(article.body.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-def _same_opening(old: str, new: str) -> bool:
-    """True when two bodies start with the same text (at least `_MIN_OPENING_CHARS`)."""
-    length = min(len(old), len(new), _OPENING_CHARS)
-    return length >= _MIN_OPENING_CHARS and old[:length] == new[:length]
-
-
-def _clean(text: str) -> str:
-    """``text`` with lone surrogates replaced, so SQLite can store it as UTF-8."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _clean_optional(text: str | None) -> str | None:
-    return None if text is None else _clean(text)
-
-
-def _is_site_root(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.path in {"", "/"} and not parts.query
-
 
 class ArticleStore(StoreMaintenance, FeedStateSQL):
     """Owns the one aiosqlite connection to a newsdesk database.
@@ -179,18 +153,9 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
             db, self._db = self._db, None
             await db.close()
 
-    async def __aenter__(self) -> Self:
-        if self._db is None:
-            await self.connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
+    def is_open(self) -> bool:
+        """True between `connect` and `close`."""
+        return self._db is not None
 
     # -- writes -------------------------------------------------------------------------
 
@@ -224,22 +189,22 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
                     return UpsertResult("skipped", int(existing[0]))
                 old = await self._earlier_version(article, scope)
                 if old is not None:
-                    await db.execute("DELETE FROM articles WHERE id = ?", (old[0],))
+                    await db.execute("DELETE FROM articles WHERE id = ?", (old,))
                 cursor = await db.execute(
                     "INSERT INTO articles (scope, title, url, source, published, authors, body,"
                     " content_hash, partial, origin, ingested_at, feed_id)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         scope,
-                        _clean_optional(article.title),
-                        _clean_optional(article.url),
-                        _clean_optional(article.source),
-                        _clean_optional(article.published),
-                        _clean(json.dumps(list(article.authors))),
-                        _clean(article.body),
+                        clean_optional(article.title),
+                        clean_optional(article.url),
+                        clean_optional(article.source),
+                        clean_optional(article.published),
+                        authors_json(article),
+                        clean(article.body),
                         digest,
                         int(article.partial),
-                        _clean(article.origin),
+                        clean(article.origin),
                         utc_now(),
                         feed_id,
                     ),
@@ -249,7 +214,7 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
                     'INSERT INTO sentences (article_id, position, paragraph, start, "end", text)'
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     [
-                        (article_id, s.position, s.paragraph, s.start, s.end, _clean(s.text))
+                        (article_id, s.position, s.paragraph, s.start, s.end, clean(s.text))
                         for s in sentences
                     ],
                 )
@@ -260,29 +225,17 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
                 raise
         return UpsertResult("updated" if old is not None else "added", article_id)
 
-    async def _earlier_version(self, article: Article, scope: str) -> sqlite3.Row | None:
-        """The stored article that ``article`` is a new version of, if any.
-
-        Same URL is not enough: feeds and pages whose canonical URL is the site's home page
-        share one URL across different stories. An earlier version has the same URL (not a
-        bare site root) and the same title or the same opening text.
-        """
-        if not article.url or _is_site_root(article.url):
+    async def _earlier_version(self, article: Article, scope: str) -> int | None:
+        """The id of the stored article ``article`` is a new version of (`earlier_version`)."""
+        if not may_have_versions(article):
             return None
         async with self.db.execute(
             "SELECT id, title, substr(body, 1, ?) AS head FROM articles"
             " WHERE scope = ? AND url = ? ORDER BY id",
-            (_OPENING_CHARS, scope, article.url),
+            (OPENING_CHARS, scope, article.url),
         ) as cursor:
             rows = await cursor.fetchall()
-        title = (article.title or "").strip().casefold()
-        head = article.body[:_OPENING_CHARS]
-        for row in rows:
-            if (title and (row["title"] or "").strip().casefold() == title) or _same_opening(
-                row["head"], head
-            ):
-                return row
-        return None
+        return earlier_version(article, [(int(r[0]), r[1], r[2]) for r in rows])
 
     async def remove_article(self, article_id: int, *, scope: str) -> bool:
         """Delete one article of ``scope`` and its sentences; True when something was removed."""
@@ -314,7 +267,7 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
                 await self.db.execute(
                     "INSERT INTO questions (asked_at, scope, query, answered)"
                     " VALUES (?, ?, ?, ?)",
-                    (utc_now(), scope, _clean(query), int(answered)),
+                    (utc_now(), scope, clean(query), int(answered)),
                 )
                 await self.db.commit()
             except BaseException:
@@ -451,7 +404,7 @@ def _stored_article(row: sqlite3.Row) -> StoredArticle:
         url=row["url"],
         source=row["source"],
         published=row["published"],
-        authors=row_authors(row),
+        authors=parse_authors(row["authors"]),
         content_hash=row["content_hash"],
         ingested_at=row["ingested_at"],
         partial=bool(row["partial"]),

@@ -1,12 +1,13 @@
-"""IndexLifecycle on a real SQLite file: open, refresh, catch-up, saved index, close."""
+"""IndexLifecycle on a real SQLite file and PostgreSQL: open, refresh, catch-up, saved index."""
 
 from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.indexing import Changes, IndexLifecycle
+from corpus.locations import store_for
 from corpus.models import Article
-from corpus.store import ArticleStore
 from retrieval.sentences import segment
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,9 +24,17 @@ def titles(lifecycle):
 
 
 @pytest.fixture
-async def store(db_path):
-    async with ArticleStore(db_path) as store:
+async def store(location):
+    async with store_for(location) as store:
         yield store
+
+
+@pytest.fixture
+def settings(location, tmp_path):
+    """Settings on ``location``; on PostgreSQL the index is saved in the test's folder."""
+    if isinstance(location, str):
+        return Settings(db=location, index_dir=tmp_path / "pg.index")
+    return Settings(db=location)
 
 
 async def test_open_on_an_empty_store_gives_an_empty_snapshot(store, settings):
@@ -44,9 +53,9 @@ async def test_refresh_without_changes_keeps_the_snapshot(store, settings, index
     assert index_builds == [1]
 
 
-async def test_write_by_another_connection_is_picked_up_by_refresh(store, settings, db_path):
+async def test_write_by_another_connection_is_picked_up_by_refresh(store, settings, location):
     lifecycle = await IndexLifecycle.open(store, settings)
-    async with ArticleStore(db_path) as other:
+    async with store_for(location) as other:
         await add(other, "Zephyrine ferry", FERRY)
     await lifecycle.refresh()
     assert titles(lifecycle) == ["Zephyrine ferry"]
@@ -113,25 +122,31 @@ def test_changes_count_writes_and_forget_added_then_removed():
 
 
 def lifecycle_dir(settings):
-    return settings.db.with_name(settings.db.name + ".index")
+    return settings.index_dir or settings.db.with_name(settings.db.name + ".index")
 
 
-async def test_a_service_sees_articles_another_process_adds_within_seconds(db_path):
-    """Issue 12's first bullet: `newsdesk ingest` beside a running bot (no restart)."""
+async def test_a_service_sees_articles_another_process_adds_within_seconds(location, tmp_path):
+    """Issue 12's first bullet: `newsdesk ingest` beside a running bot (no restart).
+
+    SQLite is polled every 0.2 s; PostgreSQL is not polled (a check a minute at most): the
+    NOTIFY of the ingest brings the article.
+    """
     import asyncio
     import subprocess
     import sys
 
-    from bot.config import Settings
     from bot.service import AnswerService
 
-    article = db_path.parent / "new.md"
+    article = tmp_path / "new.md"
     article.write_text("Zephyrine ferry launched\n\n" + FERRY, encoding="utf-8")
-    settings = Settings(db=db_path, refresh_interval=0.2)
+    if isinstance(location, str):
+        settings = Settings(db=location, refresh_interval=1.0, index_dir=tmp_path / "pg.index")
+    else:
+        settings = Settings(db=location, refresh_interval=0.2)
     async with await AnswerService.open(settings, load_sample=True) as service:
         assert (await service.answer("When was the zephyrine ferry launched?")).best is None
         ingest = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "ingest", "--db", str(db_path), str(article),
+            sys.executable, "-m", "bot", "ingest", "--db", str(location), str(article),
             cwd=REPO, stdout=subprocess.DEVNULL)
         assert await ingest.wait() == 0
         found = None
@@ -142,7 +157,7 @@ async def test_a_service_sees_articles_another_process_adds_within_seconds(db_pa
                 break
             await asyncio.sleep(0.1)
         assert found == "Zephyrine ferry launched"
-        async with ArticleStore(db_path) as other:
+        async with store_for(location) as other:
             ids = [a.article_id for a in await other.list_articles()
                    if a.title == "Zephyrine ferry launched"]
             await other.remove_article(ids[0], scope="shared")

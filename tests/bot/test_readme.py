@@ -35,5 +35,6 @@ def test_readme_documents_the_operator_commands():
     text = (REPO / "README.md").read_text(encoding="utf-8")
     for command in ("newsdesk remove", "--before", "newsdesk backup", "newsdesk export",
                     "newsdesk forget-questions", "--create", "NEWSDESK_CREATE_DB",
-                    "ingest --guild", "requirements.lock", ". .venv/bin/activate"):
+                    "ingest --guild", "requirements.lock", ". .venv/bin/activate",
+                    "newsdesk migrate-db", "NEWSDESK_DB=postgresql://"):
         assert command in text, command

@@ -5,6 +5,7 @@ from dataclasses import replace
 from importlib import resources
 
 from corpus.backend import FeedPoll
+from corpus.locations import store_for
 from corpus.models import Article
 from corpus.store import SCHEMA_VERSION, ArticleStore, SentenceRow
 
@@ -19,8 +20,8 @@ def rows(body: str) -> list[SentenceRow]:
             SentenceRow(0, 1, 0, len(first) + 2, len(body), second)]
 
 
-async def test_following_twice_keeps_one_feed_and_takes_the_new_interval(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_following_twice_keeps_one_feed_and_takes_the_new_interval(location):
+    async with store_for(location) as store:
         feed, created = await store.add_feed("https://news.example/rss", scope="shared",
                                              every_minutes=15)
         again, created_again = await store.add_feed("https://news.example/rss",
@@ -36,8 +37,8 @@ async def test_following_twice_keeps_one_feed_and_takes_the_new_interval(db_path
     assert [f.scope for f in guild_feeds] == ["42"]
 
 
-async def test_unfollow_is_scoped_and_keeps_the_feeds_articles(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_unfollow_is_scoped_and_keeps_the_feeds_articles(location):
+    async with store_for(location) as store:
         feed, _ = await store.add_feed("https://news.example/rss", scope="42", every_minutes=15)
         stored = await store.upsert(ARTICLE, rows(BODY), scope="42", feed_id=feed.feed_id)
         assert not await store.remove_feed(feed.feed_id, scope="shared")
@@ -46,8 +47,8 @@ async def test_unfollow_is_scoped_and_keeps_the_feeds_articles(db_path):
         assert await store.get_article(stored.article_id) is not None
 
 
-async def test_polls_keep_validators_count_entries_and_failures(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_polls_keep_validators_count_entries_and_failures(location):
+    async with store_for(location) as store:
         feed, _ = await store.add_feed("https://news.example/rss", scope="shared",
                                        every_minutes=15)
         await store.record_poll(feed.feed_id, FeedPoll(
@@ -71,8 +72,8 @@ async def test_polls_keep_validators_count_entries_and_failures(db_path):
     assert recovered.last_poll_at == "2026-12-01T11:45:00+00:00"
 
 
-async def test_entries_seen_are_remembered_per_feed(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_entries_seen_are_remembered_per_feed(location):
+    async with store_for(location) as store:
         one, _ = await store.add_feed("https://a.example/rss", scope="shared", every_minutes=15)
         two, _ = await store.add_feed("https://b.example/rss", scope="shared", every_minutes=15)
         await store.mark_entries(one.feed_id, [("urn:1", None), ("urn:2", None)])
@@ -83,8 +84,8 @@ async def test_entries_seen_are_remembered_per_feed(db_path):
         assert len(await store.seen_entries(two.feed_id, many)) == 1200
 
 
-async def test_article_by_url_and_retention_filters(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_article_by_url_and_retention_filters(location):
+    async with store_for(location) as store:
         feed, _ = await store.add_feed("https://news.example/rss", scope="shared",
                                        every_minutes=15)
         from_feed = await store.upsert(ARTICLE, rows(BODY), feed_id=feed.feed_id)
@@ -108,8 +109,8 @@ async def test_article_by_url_and_retention_filters(db_path):
     assert everything_from_feeds == [from_feed.article_id, undated.article_id]
 
 
-async def test_settings_are_per_scope(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_settings_are_per_scope(location):
+    async with store_for(location) as store:
         await store.set_setting("42", "announce_channel", "1234")
         assert await store.get_setting("42", "announce_channel") == "1234"
         assert await store.get_setting("43", "announce_channel") is None

@@ -3,8 +3,10 @@ import sqlite3
 from dataclasses import replace
 
 import aiosqlite
+import asyncpg
 import pytest
 
+from corpus.locations import open_store, store_for
 from corpus.models import Article
 from corpus.store import SCHEMA_VERSION, ArticleStore, SentenceRow, database_kind
 
@@ -25,7 +27,7 @@ ARTICLE = Article(
 )
 
 
-async def test_new_database_uses_wal_and_current_schema(db_path):
+async def test_new_sqlite_database_uses_wal_and_current_schema(db_path):
     async with ArticleStore(db_path) as store:
         stats = await store.stats()
     assert stats.schema_version == SCHEMA_VERSION
@@ -34,8 +36,8 @@ async def test_new_database_uses_wal_and_current_schema(db_path):
     assert mode[0] == "wal"
 
 
-async def test_upsert_stores_article_and_sentences(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_upsert_stores_article_and_sentences(location):
+    async with store_for(location) as store:
         result = await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
         stored = await store.get_article(result.article_id)
         rows = [row async for row in store.iter_sentences()]
@@ -50,8 +52,8 @@ async def test_upsert_stores_article_and_sentences(db_path):
     assert ARTICLE.body[rows[1].start:rows[1].end] == "Traffic was light"
 
 
-async def test_same_content_twice_adds_nothing(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_same_content_twice_adds_nothing(location):
+    async with store_for(location) as store:
         first = await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
         second = await store.upsert(replace(ARTICLE, origin="copy.md"), sentences_of(ARTICLE.body))
         assert second.status == "skipped"
@@ -59,9 +61,9 @@ async def test_same_content_twice_adds_nothing(db_path):
         assert (await store.stats()).articles == 1
 
 
-async def test_changed_article_at_same_url_replaces_the_old_one(db_path):
+async def test_changed_article_at_same_url_replaces_the_old_one(location):
     changed = replace(ARTICLE, body="The bridge reopened on Saturday. Traffic was heavy")
-    async with ArticleStore(db_path) as store:
+    async with store_for(location) as store:
         first = await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
         second = await store.upsert(changed, sentences_of(changed.body))
         stats = await store.stats()
@@ -72,34 +74,34 @@ async def test_changed_article_at_same_url_replaces_the_old_one(db_path):
     assert texts == ["The bridge reopened on Saturday", "Traffic was heavy"]
 
 
-async def test_same_content_in_another_scope_is_stored_separately(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_same_content_in_another_scope_is_stored_separately(location):
+    async with store_for(location) as store:
         await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
         other = await store.upsert(ARTICLE, sentences_of(ARTICLE.body), scope="111")
         assert other.status == "added"
         assert [a.scope for a in await store.list_articles(scopes=["111"])] == ["111"]
 
 
-async def test_failed_write_leaves_no_half_article(db_path):
+async def test_failed_write_leaves_no_half_article(location):
     bad = [*sentences_of(ARTICLE.body), sentences_of(ARTICLE.body)[0]]  # duplicate position
-    async with ArticleStore(db_path) as store:
-        with pytest.raises(sqlite3.IntegrityError):
+    async with store_for(location) as store:
+        with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
             await store.upsert(ARTICLE, bad)
         stats = await store.stats()
         assert (stats.articles, stats.sentences) == (0, 0)
         assert (await store.upsert(ARTICLE, sentences_of(ARTICLE.body))).status == "added"
 
 
-async def test_remove_article_only_in_its_scope(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_remove_article_only_in_its_scope(location):
+    async with store_for(location) as store:
         added = await store.upsert(ARTICLE, sentences_of(ARTICLE.body), scope="111")
         assert not await store.remove_article(added.article_id, scope="222")
         assert await store.remove_article(added.article_id, scope="111")
         assert (await store.stats()).sentences == 0
 
 
-async def test_corpus_version_changes_on_every_article_write(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_corpus_version_changes_on_every_article_write(location):
+    async with store_for(location) as store:
         before = await store.corpus_version()
         await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
         after_add = await store.corpus_version()
@@ -107,10 +109,10 @@ async def test_corpus_version_changes_on_every_article_write(db_path):
         assert await store.corpus_version() == after_add > before
 
 
-async def test_missing_published_stays_null_and_articles_sort_newest_first(db_path):
+async def test_missing_published_stays_null_and_articles_sort_newest_first(location):
     undated = replace(ARTICLE, url=None, body="Undated text here", published=None)
     older = replace(ARTICLE, url=None, body="Older text", published="2020-01-01")
-    async with ArticleStore(db_path) as store:
+    async with store_for(location) as store:
         for article in (undated, ARTICLE, older):
             await store.upsert(article, sentences_of(article.body))
         listed = await store.list_articles()
@@ -124,45 +126,45 @@ async def test_not_a_database_is_a_clear_error(tmp_path):
         await ArticleStore.open(path)
 
 
-async def test_different_stories_sharing_one_url_are_all_kept(db_path):
+async def test_different_stories_sharing_one_url_are_all_kept(location):
     stories = [
         replace(ARTICLE, title=f"Story {i}", body=f"Story number {i} happened today")
         for i in range(3)
     ]
-    async with ArticleStore(db_path) as store:
+    async with store_for(location) as store:
         results = [await store.upsert(s, sentences_of(s.body)) for s in stories]
         assert [r.status for r in results] == ["added"] * 3
         assert (await store.stats()).articles == 3
 
 
-async def test_site_root_url_never_identifies_an_article(db_path):
+async def test_site_root_url_never_identifies_an_article(location):
     first = replace(ARTICLE, url="https://news.example/", body="First story text")
     second = replace(first, body="Second story text")  # same title, same root URL
-    async with ArticleStore(db_path) as store:
+    async with store_for(location) as store:
         await store.upsert(first, sentences_of(first.body))
         assert (await store.upsert(second, sentences_of(second.body))).status == "added"
 
 
-async def test_same_url_and_same_opening_is_an_update_even_with_a_new_title(db_path):
+async def test_same_url_and_same_opening_is_an_update_even_with_a_new_title(location):
     retitled = replace(ARTICLE, title="Bridge reopens (updated)",
                        body=ARTICLE.body + ". More detail")
-    async with ArticleStore(db_path) as store:
+    async with store_for(location) as store:
         await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
         result = await store.upsert(retitled, sentences_of(retitled.body))
         assert result.status == "updated"
         assert (await store.stats()).articles == 1
 
 
-async def test_lone_surrogates_do_not_crash_hashing(db_path):
+async def test_lone_surrogates_do_not_crash_hashing(location):
     odd = replace(ARTICLE, title="Bad \ud800 title", url=None)
-    async with ArticleStore(db_path) as store:
+    async with store_for(location) as store:
         assert (await store.upsert(odd, sentences_of(odd.body))).status == "added"
 
 
-async def test_two_connections_writing_the_same_article_at_once(db_path):
+async def test_two_connections_writing_the_same_article_at_once(location):
     import asyncio
 
-    async with ArticleStore(db_path) as first, ArticleStore(db_path) as second:
+    async with store_for(location) as first, store_for(location) as second:
         results = await asyncio.gather(
             *(store.upsert(ARTICLE, sentences_of(ARTICLE.body))
               for store in (first, second, first, second))
@@ -171,11 +173,10 @@ async def test_two_connections_writing_the_same_article_at_once(db_path):
         assert (await first.stats()).articles == 1
 
 
-async def test_concurrent_first_opens_migrate_once(tmp_path):
+async def test_concurrent_first_opens_migrate_once(location):
     import asyncio
 
-    path = tmp_path / "fresh.db"
-    stores = await asyncio.gather(*(ArticleStore.open(path) for _ in range(6)))
+    stores = await asyncio.gather(*(open_store(location) for _ in range(6)))
     try:
         versions = {(await s.stats()).schema_version for s in stores}
     finally:
@@ -204,8 +205,8 @@ UNDATED = Article(title="Undated", body="A note. Without a date", source="The Hi
                   origin="undated.md")
 
 
-async def test_find_article_ids_combines_source_date_and_scope(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_find_article_ids_combines_source_date_and_scope(location):
+    async with store_for(location) as store:
         bridge = (await store.upsert(ARTICLE, sentences_of(ARTICLE.body))).article_id
         old = (await store.upsert(OLD, sentences_of(OLD.body))).article_id
         undated = (await store.upsert(UNDATED, sentences_of(UNDATED.body))).article_id
@@ -217,8 +218,8 @@ async def test_find_article_ids_combines_source_date_and_scope(db_path):
         assert await store.find_article_ids(article_ids=[bridge, 999]) == [bridge]
 
 
-async def test_remove_articles_deletes_sentences_and_bumps_the_version_once(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_remove_articles_deletes_sentences_and_bumps_the_version_once(location):
+    async with store_for(location) as store:
         keep = (await store.upsert(ARTICLE, sentences_of(ARTICLE.body))).article_id
         old = (await store.upsert(OLD, sentences_of(OLD.body))).article_id
         undated = (await store.upsert(UNDATED, sentences_of(UNDATED.body))).article_id
@@ -247,8 +248,8 @@ async def test_backup_is_a_complete_copy_while_another_connection_writes(db_path
     assert not (tmp_path / "copy.db.partial").exists()
 
 
-async def test_iter_articles_gives_bodies_and_metadata_of_one_scope(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_iter_articles_gives_bodies_and_metadata_of_one_scope(location):
+    async with store_for(location) as store:
         await store.upsert(ARTICLE, sentences_of(ARTICLE.body))
         await store.upsert(OLD, sentences_of(OLD.body), scope="42")
         shared = [a async for a in store.iter_articles(scopes=["shared"])]
@@ -257,8 +258,8 @@ async def test_iter_articles_gives_bodies_and_metadata_of_one_scope(db_path):
          "https://news.example/bridge", "Example Times", "2026-04-04", ("Ana Ruiz",))]
 
 
-async def test_forget_questions_of_one_scope_or_all(db_path):
-    async with ArticleStore(db_path) as store:
+async def test_forget_questions_of_one_scope_or_all(location):
+    async with store_for(location) as store:
         await store.log_question(scope="shared", query="bridge?", answered=True)
         await store.log_question(scope="42", query="ferry?", answered=False)
         await store.log_question(scope="42", query="fares?", answered=True)

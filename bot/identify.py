@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.leader import FileLock, LocalLock, TryLock, lock_path
+from bot.leader import TryLock, lock_for
 
 log = logging.getLogger(__name__)
 
@@ -28,19 +28,12 @@ POLL = 0.1  # seconds between tries for a bucket another shard holds
 
 
 def bucket_locks(database: Path | str) -> Callable[[int], TryLock]:
-    """Bucket number -> its lock: ``<db>.identify-<bucket>.lock`` files, or in-process only.
+    """Bucket number -> its lock (see `bot.leader.lock_for`).
 
-    A database URL (PostgreSQL) gets process-local locks until an advisory lock is wired.
+    ``<db>.identify-<bucket>.lock`` files beside SQLite, or advisory locks on PostgreSQL, so
+    clusters on several machines share the buckets.
     """
-    if lock_path(database, "identify-0") is None:
-        return lambda bucket: LocalLock(f"identify-{bucket}")
-
-    def make(bucket: int) -> TryLock:
-        path = lock_path(database, f"identify-{bucket}")
-        assert path is not None
-        return FileLock(path)
-
-    return make
+    return lambda bucket: lock_for(database, f"identify-{bucket}")
 
 
 class IdentifyGate:

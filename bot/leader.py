@@ -22,6 +22,8 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from corpus.pg_url import is_postgres_url
+
 log = logging.getLogger(__name__)
 
 Job = Callable[[], Coroutine[Any, Any, None]]
@@ -36,6 +38,10 @@ class TryLock(Protocol):
 
     async def release(self) -> None:
         """Let go of the lock (nothing when not held)."""
+        ...
+
+    async def holds(self) -> bool:
+        """True while the lock taken is still this holder's (a lost connection loses it)."""
         ...
 
 
@@ -78,6 +84,10 @@ class FileLock:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
+    async def holds(self) -> bool:
+        """True while held: the kernel keeps the lock for as long as the file is open."""
+        return self._fd is not None
+
 
 class LocalLock:
     """A `TryLock` shared only inside one process (when there is no file or database)."""
@@ -104,6 +114,10 @@ class LocalLock:
             LocalLock._held.discard(self.name)
             self._mine = False
 
+    async def holds(self) -> bool:
+        """True while held."""
+        return self._mine
+
 
 class AdvisoryConnection(Protocol):
     """What `AdvisoryLock` needs of an asyncpg-style connection."""
@@ -120,30 +134,73 @@ def lock_key(name: str) -> int:
 
 
 class AdvisoryLock:
-    """A session-level ``pg_try_advisory_lock(key)`` on one dedicated connection.
+    """A session-level ``pg_try_advisory_lock(key)`` on its own connection to ``url``.
 
-    The connection must stay open while the lock is held and be used for nothing that a
-    pool could hand to someone else: PostgreSQL releases the lock when it closes, which is
-    how a dead leader's lock is freed. Not wired yet: the PostgreSQL store provides it.
+    The connection (asyncpg, opened at the first try) is used for nothing else: PostgreSQL
+    releases the lock when it closes, which is how a dead leader's lock is freed. A lost
+    connection loses the lock (`holds` turns False) and the next try reconnects. Raises
+    OSError from `try_acquire` when the server cannot be reached (the message has no
+    password).
     """
 
-    def __init__(self, connection: AdvisoryConnection, name: str) -> None:
-        self.connection = connection
+    def __init__(self, url: str, name: str) -> None:
+        self.url = url
         self.key = lock_key(name)
+        self._connection: Any = None
         self._held = False
 
     async def try_acquire(self) -> bool:
         """``SELECT pg_try_advisory_lock($1)``; True when this session holds the lock."""
-        if not self._held:
-            self._held = bool(await self.connection.fetchval(
-                "SELECT pg_try_advisory_lock($1)", self.key))
+        if not await self.holds():
+            await self._close()
+            import asyncpg
+
+            from corpus.pg_url import endpoint
+
+            try:
+                self._connection = await asyncpg.connect(self.url, timeout=10)
+                self._held = bool(await self._connection.fetchval(
+                    "SELECT pg_try_advisory_lock($1)", self.key))
+            except (TimeoutError, OSError, asyncpg.PostgresError) as error:
+                await self._close()
+                raise OSError(f"PostgreSQL at {endpoint(self.url)}: {error}") from error
+            if not self._held:
+                await self._close()
+        return self._held
+
+    async def holds(self) -> bool:
+        """True while the lock's connection is alive (checked with a round trip)."""
+        if not self._held or self._connection is None or self._connection.is_closed():
+            self._held = False
+            return False
+        try:
+            await self._connection.fetchval("SELECT 1", timeout=10)
+        except Exception:  # any failure of the round trip means the session is gone
+            self._held = False
         return self._held
 
     async def release(self) -> None:
-        """``SELECT pg_advisory_unlock($1)`` when held."""
-        if self._held:
-            self._held = False
-            await self.connection.fetchval("SELECT pg_advisory_unlock($1)", self.key)
+        """Let go of the lock by closing its connection."""
+        self._held = False
+        await self._close()
+
+    async def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            with contextlib.suppress(Exception):
+                await connection.close(timeout=5)
+
+
+def lock_for(database: Path | str, name: str) -> TryLock:
+    """The `TryLock` called ``name`` for this database.
+
+    A file beside SQLite, an advisory lock on PostgreSQL, or an in-process lock for
+    ``:memory:``.
+    """
+    if is_postgres_url(database):
+        return AdvisoryLock(str(database), name)
+    path = lock_path(database, name)
+    return FileLock(path) if path is not None else LocalLock(name)
 
 
 def lock_path(database: Path | str, name: str) -> Path | None:
@@ -179,18 +236,35 @@ class Leadership:
             self._task = asyncio.create_task(self._campaign(), name="newsdesk-leadership")
 
     async def _campaign(self) -> None:
-        while not self.leading:
-            try:
-                self.leading = await self.lock.try_acquire()
-            except OSError as error:
-                log.warning("cannot take the %s lock: %s", self.name, error)
-            if not self.leading:
+        while True:
+            while not self.leading:
+                try:
+                    self.leading = await self.lock.try_acquire()
+                except OSError as error:
+                    log.warning("cannot take the %s lock: %s", self.name, error)
+                if not self.leading:
+                    await asyncio.sleep(self.retry)
+            log.info("leader: this process (pid %d) runs the %s (%d)", os.getpid(),
+                     self.name, len(self.jobs))
+            self.became_leader.set()
+            self._running = [asyncio.create_task(self._run(job), name="newsdesk-job")
+                             for job in self.jobs]
+            while await self.lock.holds():  # noqa: ASYNC110 - a check every retry s
                 await asyncio.sleep(self.retry)
-        log.info("leader: this process (pid %d) runs the %s (%d)", os.getpid(), self.name,
-                 len(self.jobs))
-        self.became_leader.set()
-        self._running = [asyncio.create_task(self._run(job), name="newsdesk-job")
-                         for job in self.jobs]
+            # the lock went with its connection: another process may lead by now
+            log.warning("lost the %s lock: stopping the jobs and trying again", self.name)
+            await self._stop_jobs()
+            self.leading = False
+            self.became_leader.clear()
+            await self.lock.release()
+
+    async def _stop_jobs(self) -> None:
+        running, self._running = self._running, []
+        for task in running:
+            task.cancel()
+        for task in running:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _run(self, job: Job) -> None:
         try:

@@ -22,7 +22,7 @@ from bot.client import NewsBot, create_bot
 from bot.config import Settings
 from bot.database import check_database
 from bot.feeds.poller import FeedPoller
-from bot.leader import FileLock, Job, Leadership, LocalLock, TryLock, lock_path
+from bot.leader import Job, Leadership, TryLock, lock_for
 from bot.retention import keep_pruning
 from bot.service import AnswerService
 from bot.shards import ShardError, plan_shards
@@ -225,13 +225,11 @@ async def _until_stopped(work: Awaitable[T], stop: asyncio.Event) -> T | None:
 
 
 def leader_lock(settings: Settings) -> TryLock:
-    """The background-job lock: ``<db>.leader.lock`` beside SQLite, else in-process only.
+    """The background-job lock (see `bot.leader.lock_for`).
 
-    After the PostgreSQL store is merged, a database URL takes `bot.leader.AdvisoryLock`
-    on a dedicated connection instead.
+    ``<db>.leader.lock`` beside SQLite, an advisory lock on PostgreSQL.
     """
-    path = lock_path(settings.db, "leader")
-    return FileLock(path) if path is not None else LocalLock("leader")
+    return lock_for(settings.db, "leader")
 
 
 def background_jobs(

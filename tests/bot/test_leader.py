@@ -139,33 +139,77 @@ def test_lock_files_sit_beside_a_sqlite_database_and_not_for_urls(tmp_path: Path
     assert lock_path(":memory:", "leader") is None
 
 
-class _FakeConnection:
-    """Plays PostgreSQL's session advisory locks for the SQL `AdvisoryLock` sends."""
+async def test_advisory_locks_on_a_real_postgresql_exclude_and_free_on_a_lost_session(
+    pg_url: str,
+) -> None:
+    import asyncpg
 
-    held: dict[int, int] = {}  # noqa: RUF012
-
-    def __init__(self) -> None:
-        self.queries: list[tuple[str, int]] = []
-
-    async def fetchval(self, query: str, *args: object) -> object:
-        key = int(args[0])  # type: ignore[call-overload]
-        self.queries.append((query, key))
-        if "pg_try_advisory_lock" in query:
-            if self.held.get(key, id(self)) != id(self):
-                return False
-            self.held[key] = id(self)
-            return True
-        return self.held.pop(key, None) == id(self)
-
-
-async def test_advisory_lock_sends_session_lock_sql_with_a_stable_key() -> None:
-    one, two = _FakeConnection(), _FakeConnection()
-    first, second = AdvisoryLock(one, "leader"), AdvisoryLock(two, "leader")
-    assert await first.try_acquire()
-    assert not await second.try_acquire()
-    await first.release()
-    assert await second.try_acquire()
-    assert one.queries == [("SELECT pg_try_advisory_lock($1)", lock_key("leader")),
-                           ("SELECT pg_advisory_unlock($1)", lock_key("leader"))]
+    first, second = AdvisoryLock(pg_url, "leader"), AdvisoryLock(pg_url, "leader")
+    other_name = AdvisoryLock(pg_url, "identify-0")
+    try:
+        assert await first.try_acquire()
+        assert not await second.try_acquire()
+        assert await other_name.try_acquire()
+        assert await first.holds()
+        admin = await asyncpg.connect(pg_url)
+        try:  # the leader's session dies (a killed process, a dropped connection)
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                " AND (classid::bigint << 32 | objid::bigint) = $1 & x'ffffffffffffffff'::bigint",
+                lock_key("leader"))
+        finally:
+            await admin.close()
+        assert not await first.holds()
+        assert await second.try_acquire()
+        assert not await first.try_acquire()
+    finally:
+        for lock in (first, second, other_name):
+            await lock.release()
     assert lock_key("leader") == lock_key("leader") != lock_key("identify-0")
     assert -(2**63) <= lock_key("leader") < 2**63
+
+
+async def test_a_leader_that_loses_its_postgresql_session_stops_its_jobs(pg_url: str) -> None:
+    """Its lock went with the session, so another process may lead: the jobs stop, and
+    afterwards exactly one process leads (either may win the new race)."""
+    import asyncpg
+
+    started: list[str] = []
+    running: set[str] = set()
+
+    def job_of(name: str):
+        async def job() -> None:
+            started.append(name)
+            running.add(name)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                running.discard(name)
+        return job
+
+    one = Leadership(AdvisoryLock(pg_url, "leader"), [job_of("one")], retry=0.1)
+    one.start()
+    await asyncio.wait_for(one.became_leader.wait(), 10)
+    two = Leadership(AdvisoryLock(pg_url, "leader"), [job_of("two")], retry=0.1)
+    two.start()
+    try:
+        await asyncio.sleep(0.3)
+        assert (started, running) == (["one"], {"one"})
+        admin = await asyncpg.connect(pg_url)
+        try:
+            await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_locks"
+                                " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()")
+        finally:
+            await admin.close()
+        for _ in range(100):
+            if len(started) == 2:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.3)
+        assert len(started) == 2
+        assert len(running) == 1
+        assert [one.leading, two.leading].count(True) == 1
+    finally:
+        await one.close()
+        await two.close()

@@ -26,10 +26,11 @@ from bot.feeds.poller import FeedPoller
 from bot.feeds.results import PollResult
 from bot.feeds.schedule import parse_iso, utc_now
 from bot.fetch import BlockedAddressError, check_url
+from bot.leader import Leadership, lock_for
 from bot.service import AnswerService
 from bot.terminal import stdout_console
 from corpus.backend import SHARED_SCOPE, Feed
-from corpus.store import ArticleStore
+from corpus.locations import open_store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -84,7 +85,7 @@ def add_feed_commands(
 async def _follow(args: argparse.Namespace, settings: Settings) -> int:
     scope = args.guild or SHARED_SCOPE
     every = args.every or settings.feed_interval
-    async with await ArticleStore.open(settings.db) as store:
+    async with await open_store(settings.db) as store:
         feed, created = await store.add_feed(args.url.strip(), scope=scope, every_minutes=every)
     where = "shared corpus" if scope == SHARED_SCOPE else f"guild {scope}"
     verb = "following" if created else "already following (interval updated)"
@@ -125,7 +126,7 @@ def find_feed(feeds: Sequence[Feed], wanted: str) -> Feed | None:
 
 async def _unfollow(args: argparse.Namespace, settings: Settings) -> int:
     scope = args.guild or SHARED_SCOPE
-    async with await ArticleStore.open(settings.db) as store:
+    async with await open_store(settings.db) as store:
         feed = find_feed(await store.list_feeds(scopes=[scope]), args.feed)
         if feed is None:
             other = find_feed(await store.list_feeds(), args.feed)
@@ -233,7 +234,7 @@ def describe_poll(result: PollResult) -> str:
 
 
 async def _list(settings: Settings, scopes: list[str] | None) -> int:
-    async with await ArticleStore.open(settings.db) as store:
+    async with await open_store(settings.db) as store:
         feeds = await store.list_feeds(scopes=scopes)
     if not feeds:
         print("no feeds followed: add one with 'newsdesk follow FEED_URL'")
@@ -271,19 +272,27 @@ async def _run_poller(settings: Settings) -> int:
     for number in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(number, stop.set)
-    store = await ArticleStore.open(settings.db)
+    store = await open_store(settings.db)
     service = AnswerService(store, settings)
+    poller = FeedPoller(service, settings, index=False)
+    # the same lock `newsdesk run` campaigns for: beside a running bot this one waits
+    leadership = Leadership(lock_for(settings.db, "leader"), [poller.run],
+                            retry=settings.leader_retry,
+                            name="feed poller")
     try:
-        poller = FeedPoller(service, settings, index=False)
-        running = asyncio.create_task(poller.run(), name="newsdesk-feeds")
-        stopping = asyncio.create_task(stop.wait())
+        leadership.start()
         print("polling followed feeds until SIGTERM or Ctrl-C", file=sys.stderr, flush=True)
-        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (running, stopping):
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await running
+        waiting = asyncio.create_task(leadership.became_leader.wait())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({waiting, stopping}, timeout=2 * settings.leader_retry + 1,
+                           return_when=asyncio.FIRST_COMPLETED)
+        if not leadership.leading and not stop.is_set():
+            print("another newsdesk process polls the feeds of this database: standing by "
+                  "until it stops", file=sys.stderr, flush=True)
+        await stopping
+        waiting.cancel()
     finally:
+        await leadership.close()
         await service.close()
     print("stopped", file=sys.stderr)
     return EXIT_OK

@@ -196,3 +196,40 @@ def test_follow_daemon_polls_then_keeps_running_until_sigterm(site, db_path):
     assert process.returncode == 0, err
     assert ": 1 new" in out
     assert "stopped" in err
+
+
+def test_feeds_run_stands_by_while_another_process_polls_then_takes_over(site, db_path):
+    """`newsdesk run` beside `feeds run`: one lock, so the feeds are polled by one process."""
+    import fcntl
+
+    site.routes["/feed.xml"] = Reply(rss2([story(site, "/news/ferry", "Ferry terminal opens",
+                                                 FERRY, "Mon, 01 Jun 2026 09:00:00 GMT")]),
+                                     content_type="application/rss+xml")
+    assert newsdesk("follow", site.url("/feed.xml"), "--no-poll", db=db_path).returncode == 0
+    lock = db_path.with_name(db_path.name + ".leader.lock")
+    with lock.open("w") as held:  # what a running `newsdesk run` holds
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        process = subprocess.Popen([sys.executable, "-m", "bot", "feeds", "run"],
+                                   env={**env_for(db_path), "NEWSDESK_LEADER_RETRY": "0.2"},
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert process.stderr is not None
+            assert "until SIGTERM" in process.stderr.readline()
+            assert "standing by" in process.stderr.readline()
+            assert site.hits("/feed.xml") == []
+            fcntl.flock(held, fcntl.LOCK_UN)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with sqlite3.connect(db_path) as db:
+                    if db.execute("SELECT entries_stored FROM feeds").fetchone() == (1,):
+                        break
+                time.sleep(0.1)
+            process.send_signal(signal.SIGTERM)
+            _out, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, err
+    assert len(site.hits("/feed.xml")) >= 1
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT entries_stored FROM feeds").fetchone() == (1,)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
@@ -112,7 +113,7 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
             db.row_factory = aiosqlite.Row
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not self.read_only:
-                await db.execute("PRAGMA journal_mode = WAL")
+                await _enable_wal(db)
                 await db.execute("PRAGMA foreign_keys = ON")
                 await db.execute("PRAGMA synchronous = NORMAL")
                 await migrate(db, self.path)
@@ -395,6 +396,23 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
             schema_version=int(version_row[0]) if version_row else 0,
             path=self.path,
         )
+
+
+async def _enable_wal(db: aiosqlite.Connection) -> None:
+    """Switch to WAL, retrying while another connection holds the file (busy timeout).
+
+    SQLite can answer a journal-mode change "database is locked" at once, without its busy
+    handler, when several connections open a new database together.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.02)
 
 
 def _stored_article(row: sqlite3.Row) -> StoredArticle:

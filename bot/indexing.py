@@ -250,7 +250,7 @@ class IndexLifecycle:
                 if current is None:
                     current = await self._open_saved(articles)
                 if current is not None:
-                    new, gone = _difference(current, articles)
+                    new, gone = await asyncio.to_thread(_difference, current, articles)
                     caught = await self._catch_up(current, new, gone, version)
                 if caught is None:
                     await self._swap(await self._build(articles, version))
@@ -430,7 +430,8 @@ class IndexLifecycle:
         async with self._lock:
             latest = await self.store.corpus_version()
             if latest != version:
-                new, gone = _difference(fresh, await self.store.list_articles())
+                new, gone = await asyncio.to_thread(
+                    _difference, fresh, await self.store.list_articles())
                 caught = await self._catch_up(fresh, new, gone, latest)
                 self._changes = Changes()
                 if caught is None:

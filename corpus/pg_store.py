@@ -9,6 +9,7 @@ following the corpus within moments (`corpus.pg_listen`).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import uuid
@@ -33,6 +34,7 @@ from corpus.pg_migrations import check_version, migrate, schema_version
 from corpus.pg_sql import bump_version, pg_text
 from corpus.pg_url import endpoint, redact
 from corpus.rules import (
+    MANY_ROWS,
     OPENING_CHARS,
     authors_json,
     content_hash,
@@ -307,7 +309,12 @@ class PostgresStore(PgMaintenance, PgFeedState):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY a.published DESC NULLS LAST, a.id DESC"
-        return [_stored_article(row) for row in await self.pool.fetch(sql, *params)]
+        rows = await self.pool.fetch(sql, *params)
+        if len(rows) < MANY_ROWS:
+            return [_stored_article(row) for row in rows]
+        # a whole corpus (an index rebuild asks for it): converted in a thread, so the
+        # event loop is not held for the length of the list
+        return await asyncio.to_thread(lambda: [_stored_article(row) for row in rows])
 
     async def get_article(self, article_id: int) -> StoredArticle | None:
         """One stored article by id, or None."""

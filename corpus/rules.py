@@ -90,3 +90,6 @@ def earlier_version(
         ):
             return article_id
     return None
+
+MANY_ROWS = 2_000
+"""Rows a store converts to values off the event loop from this many (a whole-corpus list)."""

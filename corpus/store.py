@@ -34,6 +34,7 @@ from corpus.maintenance import StoreMaintenance, placeholders
 from corpus.migrations import SCHEMA_VERSION, check_version, migrate
 from corpus.models import Article, StoredArticle
 from corpus.rules import (
+    MANY_ROWS,
     OPENING_CHARS,
     authors_json,
     clean,
@@ -335,8 +336,12 @@ class ArticleStore(StoreMaintenance, FeedStateSQL):
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY a.published IS NULL, a.published DESC, a.id DESC"
         async with self.db.execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
-        return [_stored_article(row) for row in rows]
+            rows = list(await cursor.fetchall())
+        if len(rows) < MANY_ROWS:
+            return [_stored_article(row) for row in rows]
+        # a whole corpus (an index rebuild asks for it): converted in a thread, so the
+        # event loop is not held for the length of the list
+        return await asyncio.to_thread(lambda: [_stored_article(row) for row in rows])
 
     async def get_article(self, article_id: int) -> StoredArticle | None:
         """One stored article by id, or None."""

@@ -15,7 +15,7 @@ from datetime import date
 
 from bot.cli_admin import EXIT_OK, confirm, describe_article, not_confirmed
 from bot.config import Settings
-from bot.retention import cutoff
+from bot.retention import MAX_KEEP_DAYS, cutoff
 from corpus.locations import store_for
 from corpus.models import StoredArticle
 
@@ -28,7 +28,11 @@ def older_than(text: str) -> date:
     Articles dated before the returned day are old. ArgumentTypeError names a bad value.
     """
     if text.strip().isdigit():
-        return cutoff(int(text))
+        days = int(text)
+        if days > MAX_KEEP_DAYS:
+            raise argparse.ArgumentTypeError(
+                f"at most {MAX_KEEP_DAYS} days (100 years), or a date: {text.strip()[:20]!r}")
+        return cutoff(days)
     try:
         return date.fromisoformat(text.strip())
     except ValueError:

@@ -162,7 +162,8 @@ class Settings(BaseSettings):
         15.0, gt=0, le=300, description="seconds between heartbeat-file refreshes"
     )
     keep_days: int | None = Field(
-        None, ge=1, description="remove feed articles older than this many days (default: "
+        None, ge=1, le=36_500,
+        description="remove feed articles older than this many days, at most 36500 (default: "
         "keep everything); articles added by hand are never removed automatically",
     )
     announce_channel: int | None = Field(

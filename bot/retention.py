@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Protocol, runtime_checkable
@@ -43,9 +42,19 @@ class PrunableStore(Protocol):
     async def remove_articles(self, article_ids: Iterable[int]) -> int: ...  # noqa: D102
 
 
+MAX_KEEP_DAYS = 36_500
+"""The longest retention period accepted (100 years): anything longer keeps everything."""
+
+
 def cutoff(days: int, today: date | None = None) -> date:
-    """The first day kept when keeping ``days`` days: articles dated before it go."""
-    return (today or date.today()) - timedelta(days=days)
+    """The first day kept when keeping ``days`` days: articles dated before it go.
+
+    ``days`` beyond the calendar's start gives ``date.min`` (nothing is that old).
+    """
+    start = today or date.today()
+    if days >= (start - date.min).days:
+        return date.min
+    return start - timedelta(days=days)
 
 
 async def prune_expired(store: object, settings: Settings, *, today: date | None = None) -> int:
@@ -80,8 +89,11 @@ async def keep_pruning(service: AnswerService, settings: Settings, *,
         try:
             if await prune_expired(service.store, settings):
                 await service.reindex()
-        except sqlite3.Error as error:
-            log.warning("retention: pruning failed: %s", error)
+        except Exception as error:
+            # any store failure (busy, read-only, a lost PostgreSQL connection): this pass
+            # is lost, retention is not; the job must outlive it
+            log.warning("retention: pruning failed, trying again in %.0f s: %s", every, error)
+            log.debug("retention failure", exc_info=True)
         await asyncio.sleep(every)
 
 

@@ -108,3 +108,16 @@ def test_answers_no_longer_cite_pruned_articles(db: Path) -> None:
     assert "https://news.example/badger" in asyncio.run(
         cited("When did the badger sanctuary reopen?"))
     assert TODAY.isoformat() > CUT
+
+
+@pytest.mark.parametrize("days", ["36501", "740000", "99999999999999999999"])
+def test_more_days_than_a_century_is_a_usage_error_not_a_traceback(
+    db: Path, capsys: pytest.CaptureFixture[str], days: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        prune(db, "--older-than", days, "--dry-run")
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "at most 36500 days (100 years), or a date" in err
+    assert "Traceback" not in err
+    assert remaining(db) == EVERYTHING

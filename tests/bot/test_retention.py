@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.retention import cutoff, keep_pruning, prune_expired, start_pruning
@@ -72,3 +75,48 @@ async def test_running_pruning_removes_articles_from_the_answers(db_path: Path) 
         assert kept.best is not None
         assert kept.best.document.url == "https://news.example/badger"
     assert remaining(db_path) == EVERYTHING - {"walrus", "otter", "lynx", "marten"}
+
+
+def test_a_cutoff_before_the_calendar_keeps_everything() -> None:
+    assert cutoff(36_500, TODAY) == TODAY - timedelta(days=36_500)
+    assert cutoff(10**9, TODAY) == date.min
+
+
+def test_keep_days_beyond_a_century_is_refused_by_the_settings(db_path: Path) -> None:
+    with pytest.raises(ValidationError, match="less than or equal to 36500"):
+        Settings(db=db_path, keep_days=800_000)
+
+
+async def test_a_failed_pruning_pass_of_any_kind_does_not_end_retention(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A lost PostgreSQL connection raises asyncpg's errors, not sqlite3's: the job must
+    outlive any failed pass and try again a period later."""
+    await build(db_path)
+    settings = Settings(db=db_path, keep_days=100, persist_index=False, refresh_interval=0)
+    async with await AnswerService.open(settings, load_sample=False) as service:
+        real = service.store.find_article_ids
+        calls = 0
+
+        async def failing_once(**filters: object) -> list[int]:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                raise ConnectionResetError("the server closed the connection")
+            return await real(**filters)  # type: ignore[arg-type]
+
+        service.store.find_article_ids = failing_once  # type: ignore[method-assign]
+        with caplog.at_level(logging.WARNING, logger="bot.retention"):
+            task = asyncio.create_task(keep_pruning(service, settings, every=0.05))
+            try:
+                for _ in range(200):
+                    if "walrus" not in remaining(db_path):
+                        break
+                    await asyncio.sleep(0.05)
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+    assert "retention: pruning failed" in caplog.text
+    assert "the server closed the connection" in caplog.text
+    assert remaining(db_path) == EVERYTHING - {"walrus", "otter", "lynx"}

@@ -11,10 +11,14 @@ from typing import Any
 
 
 def _whole(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (ArgumentTypeError names the value)."""
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return number
 
 
 def add_discord_commands(

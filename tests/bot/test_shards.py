@@ -104,3 +104,14 @@ def test_run_with_impossible_shards_exits_2_with_one_line_and_touches_nothing(
     assert main([*argv, "--db", str(db)]) == 2
     assert capsys.readouterr().err == line + "\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("count", ["0", "-2"])
+def test_a_shard_count_below_one_names_the_flag(
+    capsys: pytest.CaptureFixture[str], count: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", "--shard-count", count])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"newsdesk run: error: argument --shard-count: must be at least 1: '{count}'")

@@ -54,6 +54,11 @@ _ARTICLE_COLUMNS = (
 _READ_ONLY_SQL = (
     "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
 )
+CONNECTION_LOST: tuple[type[BaseException], ...] = (
+    OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+"""What asyncpg raises when the server goes away mid-operation (closed, reset, shut down)."""
 _SENTENCE_COLUMNS = ("article_id", "position", "paragraph", "start", "end", "text")
 
 

@@ -23,7 +23,7 @@ from corpus.locations import store_for
 from corpus.pg_store import CONNECTION_LOST
 from corpus.pg_url import endpoint, is_postgres_url, redact, url_problem
 from corpus.store import database_kind
-from corpus.transfer import TABLES, copy_corpus, is_empty, source_counts
+from corpus.transfer import TABLES, CopyReport, is_empty, source_counts, transfer_corpus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: a scheme such as ``postgres:`` or ``mysql:``: not a file anyone means to create
@@ -112,8 +112,9 @@ async def _copy(
         with tqdm(desc="copying", total=total, unit=" rows", file=sys.stderr, disable=None,
                   mininterval=0.5, dynamic_ncols=True) as bar:
             phase.copying = True
-            report = await copy_corpus(source, target, progress=bar.update, clear=force)
+            counts = await transfer_corpus(source, target, progress=bar.update, clear=force)
             phase.copying = False
+        report = CopyReport(counts, await source_counts(target))
     width = max(len(table) for table, _ in TABLES)
     print(f"copied {_shown(source_at)} -> {_shown(target_at)}")
     for table, _ in TABLES:

@@ -1,10 +1,10 @@
 """Copying a whole corpus between stores (SQLite and PostgreSQL, either way).
 
-`copy_corpus` reads every table of the source in batches and writes them, ids kept, to the
-destination in ONE transaction that also gives it the source's identity and bumps its corpus
-version (running bots on it refresh): a copy that fails or is killed part-way leaves the
-destination as it was. Then it checks that every table holds as many rows as the source.
-Both stores implement `TransferStore`.
+`transfer_corpus` reads every table of the source in batches and writes them, ids kept, to
+the destination in ONE transaction that also gives it the source's identity and bumps its
+corpus version (running bots on it refresh): a copy that fails or is killed part-way leaves
+the destination as it was. `copy_corpus` then checks that every table holds as many rows as
+the source. Both stores implement `TransferStore`.
 """
 
 from __future__ import annotations
@@ -95,19 +95,17 @@ async def source_counts(store: TransferStore) -> dict[str, int]:
     return {table: await store.count_rows(table) for table, _ in TABLES}
 
 
-async def copy_corpus(
+async def transfer_corpus(
     source: TransferStore,
     target: TransferStore,
     *,
     progress: Callable[[int], None] | None = None,
     clear: bool = False,
-) -> CopyReport:
-    """Copy every table of ``source`` into ``target``; ``progress(rows)`` after each batch.
+) -> dict[str, int]:
+    """Copy every table of ``source`` into ``target`` in one transaction; see `copy_corpus`.
 
-    ``clear`` empties ``target`` first (otherwise it should be empty: ids are kept, so rows
-    already there collide). All or nothing: ``target`` is written in one transaction, so
-    when the copy fails (the error propagates) or the process dies, it keeps none of it.
-    Returns the row counts of both, counted after the copy.
+    Returns the rows per table of ``source``, counted before the copy. When it raises,
+    ``target`` kept nothing of the copy (and, with ``clear``, lost nothing it held).
     """
     counts = await source_counts(source)
     identity = await source.identity()
@@ -123,4 +121,22 @@ async def copy_corpus(
     # closed here, not by the garbage collector after the stores are (a failed copy)
     async with aclosing(batches()) as all_batches:
         await target.receive_copy(all_batches, identity=identity, clear=clear)
+    return counts
+
+
+async def copy_corpus(
+    source: TransferStore,
+    target: TransferStore,
+    *,
+    progress: Callable[[int], None] | None = None,
+    clear: bool = False,
+) -> CopyReport:
+    """Copy every table of ``source`` into ``target``; ``progress(rows)`` after each batch.
+
+    ``clear`` empties ``target`` first (otherwise it should be empty: ids are kept, so rows
+    already there collide). All or nothing: ``target`` is written in one transaction, so
+    when the copy fails (the error propagates) or the process dies, it keeps none of it.
+    Returns the row counts of both, the destination's counted after the copy.
+    """
+    counts = await transfer_corpus(source, target, progress=progress, clear=clear)
     return CopyReport(counts, await source_counts(target))

@@ -145,7 +145,7 @@ def test_a_store_lost_during_the_copy_is_one_line_and_keeps_nothing(
         raise asyncpg.exceptions.InterfaceError(
             "cannot call Transaction.__aexit__(): the underlying connection is closed")
 
-    monkeypatch.setattr(bot.cli_migrate, "copy_corpus", lost)
+    monkeypatch.setattr(bot.cli_migrate, "transfer_corpus", lost)
     status = main(["migrate-db", str(source), pg_url])
     assert status == 1
     err = capsys.readouterr().err

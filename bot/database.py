@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
-from corpus.pg_url import is_postgres_url
+from corpus.pg_url import is_postgres_url, redact, url_problem
 from corpus.store import database_kind
 
 #: commands that add articles: they may create a database, which then starts empty
@@ -44,9 +44,13 @@ def check_database(settings: Settings, command: str) -> DatabaseCheck:
 
     A PostgreSQL database is not looked at here: it must exist (``createdb``), its tables
     are made on first use, and opening it says clearly when it cannot be reached. It never
-    gets the sample article.
+    gets the sample article. A malformed URL (a bad port, an unclosed '[') is a problem.
     """
     if is_postgres_url(settings.db):
+        problem = url_problem(str(settings.db))
+        if problem is not None:
+            return DatabaseCheck(f"newsdesk: {redact(str(settings.db))}: not a usable "
+                                 f"PostgreSQL URL: {problem} (check --db or NEWSDESK_DB)")
         return DatabaseCheck()
     path = Path(settings.db)
     if _URL_LIKE.match(str(settings.db)):

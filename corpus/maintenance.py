@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -18,7 +18,7 @@ import aiosqlite
 
 from corpus.models import Article
 from corpus.rules import parse_authors
-from corpus.transfer import TABLES, table_name
+from corpus.transfer import TABLES, Batch, table_name
 
 
 def placeholders(values: list[object] | list[int] | list[str]) -> str:
@@ -210,49 +210,34 @@ class StoreMaintenance(StoreLifecycle):
 
     async def iter_rows(
         self, table: str, columns: Sequence[str], batch: int
-    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+    ) -> AsyncGenerator[list[tuple[Any, ...]], None]:
         """Every row of ``table`` (those ``columns``), in batches of up to ``batch`` rows."""
         names = ", ".join(f'"{name}"' for name in columns)
         async with self.db.execute(f"SELECT {names} FROM {table_name(table)}") as cursor:
             while rows := await cursor.fetchmany(batch):
                 yield [tuple(row) for row in rows]
 
-    async def add_rows(
-        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    async def receive_copy(
+        self, batches: AsyncIterator[Batch], *, identity: str, clear: bool
     ) -> None:
-        """Insert ``rows`` (ids kept) in one transaction."""
-        self._check_writable()
-        names = ", ".join(f'"{name}"' for name in columns)
-        sql = f"INSERT INTO {table_name(table)} ({names}) VALUES ({placeholders(list(columns))})"
-        async with self._write_lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
-                await self.db.executemany(sql, rows)
-                await self.db.commit()
-            except BaseException:
-                await self.db.rollback()
-                raise
+        """Store every batch and take ``identity``, all in ONE transaction.
 
-    async def clear_corpus(self) -> None:
-        """Delete every article, sentence, question, feed and setting, in one transaction."""
+        ``clear`` deletes every row of `corpus.transfer.TABLES` first, in that transaction;
+        AUTOINCREMENT follows the copied ids. On any error the transaction is rolled back,
+        and a process killed part-way leaves an uncommitted transaction SQLite discards.
+        """
         self._check_writable()
         async with self._write_lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
-                for table, _ in reversed(TABLES):
-                    await self.db.execute(f"DELETE FROM {table_name(table)}")
-                await self._bump_version()
-                await self.db.commit()
-            except BaseException:
-                await self.db.rollback()
-                raise
-
-    async def finish_copy(self, identity: str) -> None:
-        """Take ``identity`` and bump the corpus version (AUTOINCREMENT follows the ids)."""
-        self._check_writable()
-        async with self._write_lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
+                if clear:
+                    for table, _ in reversed(TABLES):
+                        await self.db.execute(f"DELETE FROM {table_name(table)}")
+                async for table, columns, rows in batches:
+                    names = ", ".join(f'"{name}"' for name in columns)
+                    await self.db.executemany(
+                        f"INSERT INTO {table_name(table)} ({names})"
+                        f" VALUES ({placeholders(list(columns))})", rows)
                 await self.db.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('identity', ?)",
                     (identity,),
@@ -262,3 +247,4 @@ class StoreMaintenance(StoreLifecycle):
             except BaseException:
                 await self.db.rollback()
                 raise
+

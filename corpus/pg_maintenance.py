@@ -8,7 +8,7 @@ It also implements the `corpus.transfer.TransferStore` side of ``newsdesk migrat
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from corpus.maintenance import StoreLifecycle
 from corpus.models import Article
 from corpus.pg_sql import bump_version, pg_text
 from corpus.rules import parse_authors
-from corpus.transfer import BOOLEAN_COLUMNS, TABLES, table_name
+from corpus.transfer import BOOLEAN_COLUMNS, TABLES, Batch, table_name
 
 _IDENTITY_TABLES = ("articles", "questions", "feeds")
 
@@ -125,7 +125,7 @@ class PgMaintenance(StoreLifecycle):
 
     async def iter_rows(
         self, table: str, columns: Sequence[str], batch: int
-    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+    ) -> AsyncGenerator[list[tuple[Any, ...]], None]:
         """Every row of ``table`` (those ``columns``), in batches, from one snapshot."""
         names = ", ".join(f'"{name}"' for name in columns)
         async with self.pool.acquire() as conn, conn.transaction(
@@ -135,34 +135,23 @@ class PgMaintenance(StoreLifecycle):
             while rows := await cursor.fetch(batch):
                 yield [tuple(row) for row in rows]
 
-    async def add_rows(
-        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    async def receive_copy(
+        self, batches: AsyncIterator[Batch], *, identity: str, clear: bool
     ) -> None:
-        """Insert ``rows`` (ids kept) in one transaction, with COPY."""
-        self._check_writable()
-        flags = [name in BOOLEAN_COLUMNS for name in columns]
-        records = [
-            tuple(pg_text(value) if isinstance(value, str)
-                  else bool(value) if flag and value is not None else value
-                  for value, flag in zip(row, flags, strict=True))
-            for row in rows
-        ]
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.copy_records_to_table(table_name(table), columns=list(columns),
-                                             records=records)
+        """Store every batch with COPY and take ``identity``, all in ONE transaction.
 
-    async def clear_corpus(self) -> None:
-        """Delete every article, sentence, question, feed and setting, in one transaction."""
+        ``clear`` deletes every row of `corpus.transfer.TABLES` first, in that transaction;
+        ids continue after the copied ones. On any error (or a killed client) PostgreSQL
+        rolls the whole copy back.
+        """
         self._check_writable()
         async with self.pool.acquire() as conn, conn.transaction():
-            for table, _ in reversed(TABLES):
-                await conn.execute(f"DELETE FROM {table_name(table)}")
-            await bump_version(conn)
-
-    async def finish_copy(self, identity: str) -> None:
-        """Take ``identity``, bump the corpus version, continue ids after the copied ones."""
-        self._check_writable()
-        async with self.pool.acquire() as conn, conn.transaction():
+            if clear:
+                for table, _ in reversed(TABLES):
+                    await conn.execute(f"DELETE FROM {table_name(table)}")
+            async for table, columns, rows in batches:
+                await conn.copy_records_to_table(table_name(table), columns=list(columns),
+                                                 records=_pg_records(columns, rows))
             await conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('identity', $1)"
                 " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", identity,
@@ -173,3 +162,16 @@ class PgMaintenance(StoreLifecycle):
                     f" COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
                 )
             await bump_version(conn)
+
+
+def _pg_records(
+    columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """``rows`` as PostgreSQL takes them: text without NULs, 0/1 flags as booleans."""
+    flags = [name in BOOLEAN_COLUMNS for name in columns]
+    return [
+        tuple(pg_text(value) if isinstance(value, str)
+              else bool(value) if flag and value is not None else value
+              for value, flag in zip(row, flags, strict=True))
+        for row in rows
+    ]

@@ -32,7 +32,7 @@ from corpus.pg_listen import ChangeListener
 from corpus.pg_maintenance import PgMaintenance
 from corpus.pg_migrations import check_version, migrate, schema_version
 from corpus.pg_sql import bump_version, pg_text
-from corpus.pg_url import endpoint, redact
+from corpus.pg_url import check_url, endpoint, redact
 from corpus.rules import (
     MANY_ROWS,
     OPENING_CHARS,
@@ -54,6 +54,11 @@ _ARTICLE_COLUMNS = (
 _READ_ONLY_SQL = (
     "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
 )
+CONNECTION_LOST: tuple[type[BaseException], ...] = (
+    OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+"""What asyncpg raises when the server goes away mid-operation (closed, reset, shut down)."""
 _SENTENCE_COLUMNS = ("article_id", "position", "paragraph", "start", "end", "text")
 
 
@@ -104,8 +109,10 @@ class PostgresStore(PgMaintenance, PgFeedState):
 
         A server in recovery or a read-only session is opened read-only: questions are
         answered, the question log is off, writes raise
-        `corpus.maintenance.ReadOnlyDatabaseError`.
+        `corpus.maintenance.ReadOnlyDatabaseError`. Raises `StoreError` (one line) when the
+        URL is malformed (`corpus.pg_url.check_url`) or the server cannot be used.
         """
+        check_url(self.url)
         try:
             pool = await asyncpg.create_pool(
                 self.url, min_size=1, max_size=POOL_SIZE,

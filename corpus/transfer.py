@@ -1,14 +1,16 @@
 """Copying a whole corpus between stores (SQLite and PostgreSQL, either way).
 
-`copy_corpus` reads every table of the source in batches and writes them, ids kept, to the
-destination, one transaction per batch; then gives the destination the source's identity,
-bumps its corpus version (running bots on it refresh) and checks that every table holds as
-many rows as the source. Both stores implement `TransferStore`.
+`transfer_corpus` reads every table of the source in batches and writes them, ids kept, to
+the destination in ONE transaction that also gives it the source's identity and bumps its
+corpus version (running bots on it refresh): a copy that fails or is killed part-way leaves
+the destination as it was. `copy_corpus` then checks that every table holds as many rows as
+the source. Both stores implement `TransferStore`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,6 +29,8 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
 BOOLEAN_COLUMNS = frozenset({"partial", "answered"})
 """Columns that are 0/1 integers in SQLite and booleans in PostgreSQL."""
 ROW_BATCH = 2_000
+Batch = tuple[str, Sequence[str], Sequence[tuple[Any, ...]]]
+"""One batch of a copy: (table, columns, rows), rows in the order of the columns."""
 _TABLE_NAMES = frozenset(table for table, _ in TABLES)
 
 
@@ -47,19 +51,19 @@ class TransferStore(Protocol):
 
     def iter_rows(
         self, table: str, columns: Sequence[str], batch: int
-    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+    ) -> AsyncGenerator[list[tuple[Any, ...]], None]:
         """Every row of ``table`` (those ``columns``), in batches of up to ``batch`` rows."""
 
-    async def add_rows(
-        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    async def receive_copy(
+        self, batches: AsyncIterator[Batch], *, identity: str, clear: bool
     ) -> None:
-        """Insert ``rows`` (ids kept) in one transaction."""
+        """Store every batch (ids kept) and take ``identity``, all in ONE transaction.
 
-    async def clear_corpus(self) -> None:
-        """Delete every row of every table in `TABLES`, in one transaction."""
-
-    async def finish_copy(self, identity: str) -> None:
-        """Take ``identity``, bump the corpus version, continue ids after the copied ones."""
+        ``clear`` first deletes every row of every table in `TABLES` (in that transaction).
+        The corpus version is bumped and ids continue after the copied ones. When anything
+        fails (a batch, the source, the connection) nothing of it is kept and the error
+        propagates.
+        """
 
     async def identity(self) -> str:
         """The database's identity (see `corpus.backend.CorpusStore.identity`)."""
@@ -91,6 +95,35 @@ async def source_counts(store: TransferStore) -> dict[str, int]:
     return {table: await store.count_rows(table) for table, _ in TABLES}
 
 
+async def transfer_corpus(
+    source: TransferStore,
+    target: TransferStore,
+    *,
+    progress: Callable[[int], None] | None = None,
+    clear: bool = False,
+) -> dict[str, int]:
+    """Copy every table of ``source`` into ``target`` in one transaction; see `copy_corpus`.
+
+    Returns the rows per table of ``source``, counted before the copy. When it raises,
+    ``target`` kept nothing of the copy (and, with ``clear``, lost nothing it held).
+    """
+    counts = await source_counts(source)
+    identity = await source.identity()
+
+    async def batches() -> AsyncGenerator[Batch, None]:
+        for table, columns in TABLES:
+            async with aclosing(source.iter_rows(table, columns, ROW_BATCH)) as table_rows:
+                async for rows in table_rows:
+                    yield table, columns, rows
+                    if progress is not None:
+                        progress(len(rows))
+
+    # closed here, not by the garbage collector after the stores are (a failed copy)
+    async with aclosing(batches()) as all_batches:
+        await target.receive_copy(all_batches, identity=identity, clear=clear)
+    return counts
+
+
 async def copy_corpus(
     source: TransferStore,
     target: TransferStore,
@@ -101,15 +134,9 @@ async def copy_corpus(
     """Copy every table of ``source`` into ``target``; ``progress(rows)`` after each batch.
 
     ``clear`` empties ``target`` first (otherwise it should be empty: ids are kept, so rows
-    already there collide). Returns the row counts of both, counted after the copy.
+    already there collide). All or nothing: ``target`` is written in one transaction, so
+    when the copy fails (the error propagates) or the process dies, it keeps none of it.
+    Returns the row counts of both, the destination's counted after the copy.
     """
-    counts = await source_counts(source)
-    if clear:
-        await target.clear_corpus()
-    for table, columns in TABLES:
-        async for rows in source.iter_rows(table, columns, ROW_BATCH):
-            await target.add_rows(table, columns, rows)
-            if progress is not None:
-                progress(len(rows))
-    await target.finish_copy(await source.identity())
+    counts = await transfer_corpus(source, target, progress=progress, clear=clear)
     return CopyReport(counts, await source_counts(target))

@@ -8,6 +8,7 @@ ends it with ``-m immediate``. `start_cluster` returns None and a reason when it
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pwd
@@ -55,12 +56,23 @@ class PostgresCluster:
         data = self.folder / "data"
         self._run(str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
                   "-E", "UTF8", "--locale=C.UTF-8")
+        self.serve()
+
+    def serve(self) -> None:
+        """Start the server of an existing cluster (again, after `stop`)."""
+        data = self.folder / "data"
         self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "pg.log"),
                   "-w", "-o", f"-p {self.port} -k {self.folder} {_SERVER_OPTIONS}", "start")
 
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate",
                   "stop")
+
+    def remove(self) -> None:
+        """Stop the server if it runs and delete the cluster's folder."""
+        with contextlib.suppress(subprocess.SubprocessError):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

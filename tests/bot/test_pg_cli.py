@@ -49,6 +49,31 @@ def test_an_unreachable_server_is_one_line_without_traceback_or_password(tmp_pat
     assert "hunter2" not in result.stderr
 
 
+@pytest.mark.parametrize("url", ["postgresql://u:secret@127.0.0.1:notaport/db",
+                                 "postgresql://u:secret@127.0.0.1:99999/db",
+                                 "postgresql://u:secret@[::1:5432/db",
+                                 "postgresql://u:secret@127.0.0.1/db?port=abc"])
+@pytest.mark.parametrize("command", [("stats",), ("ask", "anything"), ("ingest", str(DATA))])
+def test_a_malformed_postgres_url_is_one_usage_line_naming_the_bad_part(tmp_path, url, command):
+    result = newsdesk("--db", url, *command, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "not a usable PostgreSQL URL" in lines[0]
+    assert "port" in lines[0] or "[" in lines[0]
+    assert "secret" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_migrate_db_with_a_malformed_postgres_url_is_one_usage_line(tmp_path):
+    result = newsdesk("migrate-db", str(tmp_path / "none.db"),
+                      "postgresql://u:secret@127.0.0.1:99999/db", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "secret" not in result.stderr
+
+
 def test_a_url_that_is_not_postgres_is_refused_not_made_a_folder(tmp_path):
     result = newsdesk("ingest", str(DATA), "--db", "postgres:/u@db/news", cwd=tmp_path)
     assert result.returncode == 2

@@ -25,7 +25,8 @@ from bot.config import Settings
 from bot.feeds.poller import FeedPoller
 from bot.feeds.results import PollResult
 from bot.feeds.schedule import parse_iso, utc_now
-from bot.fetch import BlockedAddressError, check_url
+from bot.feeds.urls import check_feed_url
+from bot.fetch import BlockedAddressError
 from bot.leader import Leadership, lock_for
 from bot.service import AnswerService
 from bot.terminal import stdout_console
@@ -33,6 +34,11 @@ from corpus.backend import SHARED_SCOPE, Feed
 from corpus.locations import open_store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def is_guild_id(text: str) -> bool:
+    """True for a Discord server id as ``--guild`` takes it: 1 to 20 ASCII digits."""
+    return text.isascii() and text.isdigit() and len(text) <= 20
 
 
 def _minutes(text: str) -> int:
@@ -107,8 +113,11 @@ async def _follow(args: argparse.Namespace, settings: Settings) -> int:
 
 def follow_command(args: argparse.Namespace, settings: Settings) -> int:
     """``newsdesk follow FEED_URL``: check the URL, follow the feed, poll it once."""
+    if args.guild is not None and not is_guild_id(args.guild):
+        print("newsdesk follow: --guild must be a Discord server id (digits)", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        check_url(args.url)
+        args.url = check_feed_url(args.url, allow_loopback=settings.fetch_allow_loopback)
     except BlockedAddressError as error:
         print(f"newsdesk follow: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -30,7 +30,7 @@ from bot.cogs.common import (
 from bot.cogs.views import PREFIX, AskerView
 from bot.discord_embeds import EmbedSpec, Field, fit_embed
 from bot.discord_text import SEPARATOR, Text, choice_name, escape, message, usable_url
-from bot.fetch import BlockedAddressError, check_url, is_public_address, parse_ip
+from bot.feeds.urls import check_feed_url
 from corpus.backend import Feed, FeedStateStore
 
 if TYPE_CHECKING:
@@ -42,28 +42,6 @@ MIN_EVERY, MAX_EVERY, DEFAULT_EVERY = 5, 1440, 15  # minutes between polls of on
 MAX_FEEDS = 25  # feeds one server may follow
 PAGE_SIZE = 6  # feeds shown per page of /corpus feeds
 NOT_FOUND = "None of this server's feeds matches that. See /corpus feeds for the list."
-
-
-def check_feed_url(url: str) -> str:
-    """``url`` made canonical, after the checks ``/corpus add`` makes before fetching.
-
-    An absolute http(s) URL without credentials whose host is not a literal private,
-    loopback, link-local or otherwise non-public address, nor ``localhost``. Host names are
-    resolved and vetted again at every fetch (see `bot.fetch`).
-
-    Raises
-    ------
-    BlockedAddressError
-        With a short message for the user (it never repeats the URL).
-    """
-    parsed = check_url(url)
-    host = (parsed.raw_host or "").rstrip(".").casefold()
-    address = parse_ip(host)
-    if (address is not None and not is_public_address(address)) or host == "localhost" or (
-        host.endswith(".localhost")
-    ):
-        raise BlockedAddressError("that address is private or local, so it was refused")
-    return str(parsed)
 
 
 def when(stamp: str | None, now: datetime) -> str | None:

@@ -21,15 +21,24 @@ MARKET = ["The fish market moved to the old customs warehouse on the north quay.
           "Traders said the warehouse gives them cold storage for the first time."]
 
 
-def env_for(db: Path) -> dict[str, str]:
+def env_for(db: Path, *, loopback: bool = True) -> dict[str, str]:
     return {**os.environ, "NEWSDESK_DB": str(db), "HOME": str(db.parent),
-            "NEWSDESK_FETCH_ALLOW_LOOPBACK": "true", "NEWSDESK_INDEX_WORKERS": "0"}
+            "NEWSDESK_FETCH_ALLOW_LOOPBACK": "true" if loopback else "false",
+            "NEWSDESK_INDEX_WORKERS": "0"}
 
 
-def newsdesk(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def newsdesk(*args: str, db: Path, stdin: str | None = None, loopback: bool = True
+             ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin,
-                          capture_output=True, text=True, env=env_for(db), timeout=120,
-                          check=False)
+                          capture_output=True, text=True, env=env_for(db, loopback=loopback),
+                          timeout=120, check=False)
+
+
+def refused_in_one_line(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("newsdesk follow: ")
 
 
 @pytest.fixture
@@ -115,6 +124,41 @@ def test_follow_refuses_urls_it_could_never_fetch(db_path, url):
     assert result.returncode == 2
     assert result.stderr.startswith("newsdesk follow: ")
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("url", [
+    "http://10.0.0.1/rss", "http://169.254.169.254/latest/meta-data/",
+    "http://127.0.0.1:9/feed.xml", "http://localhost:9/feed.xml", "http://[::1]/feed.xml",
+    "http://0.0.0.0/feed.xml", "http://2130706433/feed.xml", "http://127.1/feed.xml",
+    "http://[::ffff:127.0.0.1]/feed.xml"])
+def test_follow_refuses_a_literal_private_or_local_address_like_corpus_follow(db_path, url):
+    result = newsdesk("follow", url, "--no-poll", db=db_path, loopback=False)
+    refused_in_one_line(result)
+    assert "private or local" in result.stderr
+    assert not db_path.exists()
+
+
+def test_follow_accepts_loopback_only_when_loopback_fetches_are_allowed(db_path):
+    assert newsdesk("follow", "http://127.0.0.1:9/feed.xml", "--no-poll",
+                    db=db_path).returncode == 0
+    refused_in_one_line(newsdesk("follow", "http://10.0.0.1/feed.xml", "--no-poll", db=db_path))
+
+
+@pytest.mark.parametrize("url", ["http://" + "a" * 2100 + ".example/feed.xml",
+                                 "http://news.example/" + "a" * 2000,
+                                 "http://" + "a" * 100 + ".example/feed.xml"])
+def test_follow_refuses_an_overlong_url_or_host_name(db_path, url):
+    result = newsdesk("follow", url, db=db_path, loopback=False)
+    refused_in_one_line(result)
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize("guild", ["my-server", "12ab", "-5", "１２３"])
+def test_follow_refuses_a_guild_that_is_not_a_discord_id(db_path, guild):
+    result = newsdesk("follow", "https://news.example/rss", "--no-poll", "--guild", guild,
+                      db=db_path)
+    refused_in_one_line(result)
+    assert "--guild" in result.stderr
 
 
 def test_feeds_run_stops_cleanly_on_sigterm_in_the_middle_of_a_poll(site, db_path):

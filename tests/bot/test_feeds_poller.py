@@ -427,3 +427,18 @@ async def test_the_leader_jobs_of_newsdesk_run_include_the_poller(service, feed_
     [job] = background_jobs(service, feed_settings)
     assert job.__func__ is FeedPoller.run  # type: ignore[attr-defined]
     assert background_jobs(service, feed_settings.model_copy(update={"feeds": False})) == []
+
+
+@pytest.mark.parametrize("redirect", [False, True], ids=["followed", "redirected-to"])
+async def test_an_invalid_host_name_is_a_recorded_bad_url_error_not_a_traceback(
+    site, service, feed_settings, caplog, redirect
+):
+    bad = "http://" + "a" * 100 + ".example/feed.xml"  # a DNS label over 63 characters
+    site.routes["/feed.xml"] = Reply("", status=301, headers={"Location": bad})
+    feed = await follow(service, site.url("/feed.xml") if redirect else bad)
+
+    result = await FeedPoller(service, feed_settings).poll_feed(feed)
+
+    assert result.error == "the URL's host name is not valid"
+    assert (await current(service, feed)).last_error == "the URL's host name is not valid"
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]

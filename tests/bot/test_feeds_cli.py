@@ -196,6 +196,38 @@ def test_feeds_run_stops_cleanly_on_sigterm_in_the_middle_of_a_poll(site, db_pat
     assert check == ("ok",)
 
 
+def test_entries_stored_counts_the_articles_of_a_poll_cut_short_by_sigterm(site, db_path):
+    ferry = story(site, "/news/ferry", "Ferry terminal opens", FERRY,
+                  "Tue, 02 Jun 2026 09:00:00 GMT")
+    slow = story(site, "/news/slow", "Fish market moves", MARKET, "Mon, 01 Jun 2026 09:00:00 GMT")
+    site.routes["/news/slow"] = Reply(page("Fish market moves", MARKET), delay=60)
+    site.routes["/feed.xml"] = Reply(rss2([ferry, slow]), content_type="application/rss+xml")
+    assert newsdesk("follow", site.url("/feed.xml"), "--no-poll", db=db_path).returncode == 0
+    process = subprocess.Popen([sys.executable, "-m", "bot", "feeds", "run"],
+                               env=env_for(db_path), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not site.hits("/news/slow") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    def counts() -> tuple[int, int]:
+        with sqlite3.connect(db_path) as db:
+            articles = db.execute("SELECT count(*) FROM articles WHERE feed_id = 1").fetchone()
+            listed = newsdesk("feeds", db=db_path).stdout
+        return articles[0], int(listed.split(" entr")[0].rsplit("· ", 1)[1])
+
+    assert counts() == (1, 1)  # the interrupted poll stored one whole article
+    site.routes["/news/slow"] = Reply(page("Fish market moves", MARKET))
+    assert newsdesk("feeds", "poll", db=db_path).returncode == 0  # never recorded: due
+    assert counts() == (2, 2)
+
+
 def test_feeds_table_on_a_terminal_shows_health_columns():
     from rich.console import Console
 

@@ -70,8 +70,9 @@ def when(stamp: str | None, now: datetime) -> str | None:
 
 def feed_field(feed: Feed, now: datetime) -> Field:
     """One feed as an embed field: its title (else URL), then its polling state."""
-    lines = [f"every {feed.every_minutes} min{SEPARATOR}{feed.entries_stored} entries stored"
-             f"{SEPARATOR}id {feed.feed_id}",
+    stored = feed.entries_stored
+    lines = [f"every {feed.every_minutes} min{SEPARATOR}{stored} "
+             f"{'entry' if stored == 1 else 'entries'} stored{SEPARATOR}id {feed.feed_id}",
              f"last poll: {when(feed.last_poll_at, now) or 'not polled yet'}",
              f"last new entry: {when(feed.last_new_at, now) or 'none yet'}",
              f"next poll due: {when(feed.next_poll_at, now) or 'now (on the next pass)'}"]
@@ -216,10 +217,11 @@ class FeedCommands(commands.Cog):
             await send_ephemeral(interaction, NOT_FOUND)
             return
         log.info("guild %s: unfollowed feed %d", scope, wanted.feed_id)
+        brought = ("1 article it brought stays" if wanted.entries_stored == 1
+                   else f"{wanted.entries_stored} articles it brought stay")
         await send_ephemeral(interaction, (
-            f"Stopped following {escape(wanted.title or wanted.url)}. The "
-            f"{wanted.entries_stored} articles it brought stay (remove them with /corpus "
-            "remove)."))
+            f"Stopped following {escape(wanted.title or wanted.url)}. The {brought} (remove "
+            "them with /corpus remove)."))
 
     @unfollow.autocomplete("feed")
     async def feed_choices(

@@ -162,6 +162,17 @@ def test_follow_refuses_a_guild_that_is_not_a_discord_id(db_path, guild):
                       db=db_path)
     refused_in_one_line(result)
     assert "--guild" in result.stderr
+    assert not db_path.exists()
+
+
+def test_follow_creates_a_missing_database_as_ingest_does_and_feeds_does_not(tmp_path):
+    typo = tmp_path / "typo.db"
+    listed = newsdesk("feeds", db=typo)
+    assert listed.returncode == 2
+    assert "does not exist" in listed.stderr
+    followed = newsdesk("follow", "https://news.example/rss", "--no-poll", db=typo)
+    assert followed.returncode == 0, followed.stderr
+    assert "https://news.example/rss" in newsdesk("feeds", db=typo).stdout
 
 
 def test_feeds_poll_waits_out_a_retry_after_and_all_forces_a_poll(site, db_path):

@@ -291,6 +291,8 @@ def test_entries_stored_counts_the_articles_of_a_poll_cut_short_by_sigterm(site,
     site.routes["/news/slow"] = Reply(page("Fish market moves", MARKET))
     assert newsdesk("feeds", "poll", db=db_path).returncode == 0  # never recorded: due
     assert counts() == (2, 2)
+    with sqlite3.connect(db_path) as db:  # the column's copy, refreshed by the recorded poll
+        assert db.execute("SELECT entries_stored FROM feeds").fetchone() == (2,)
 
 
 def test_feeds_table_on_a_terminal_shows_health_columns():

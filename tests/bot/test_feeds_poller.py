@@ -7,6 +7,7 @@ answer path ``/ask`` uses (`AnswerService.answer`), with its URL and date.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import timedelta
 
@@ -480,3 +481,19 @@ async def test_credentials_in_an_entry_link_are_never_sent_stored_or_cited(
     hit = await best(service, "How many berths does the new ferry terminal have?")
     assert hit is not None
     assert hit.document.url == site.url("/news/ferry")
+
+
+@pytest.mark.parametrize(("level", "name"), [(None, "WARNING"), (logging.INFO, "INFO")],
+                         ids=["daemon", "cli"])
+async def test_a_failed_poll_is_logged_at_warning_unless_the_caller_reports_it(
+    site, service, feed_settings, caplog, level, name
+):
+    site.routes["/feed.xml"] = Reply("oops", status=500)
+    feed = await follow(service, site.url("/feed.xml"))
+    options = {} if level is None else {"failure_level": level}
+    caplog.set_level(logging.DEBUG, logger="bot.feeds.poller")
+
+    await FeedPoller(service, feed_settings, **options).poll_feed(feed)
+
+    [failed] = [r for r in caplog.records if "poll failed" in r.getMessage()]
+    assert failed.levelname == name

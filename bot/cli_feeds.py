@@ -2,11 +2,13 @@
 
 ``follow`` records the feed and polls it once at once (``--no-poll`` skips that), so a
 mistyped URL or a page that is not a feed shows up straight away; the feed stays followed
-either way and is retried with backoff. ``feeds poll`` polls every followed feed once and
-exits: status 0 when every feed was read (new entries or not), 1 when any feed failed (the
-others are stored all the same), for cron. ``feeds run`` (and ``follow --daemon``) polls
-without Discord until SIGTERM or Ctrl-C; ``newsdesk run`` polls by itself (see
-`bot.runner.background_jobs`), so the two are not needed together.
+either way and is retried with backoff. ``feeds poll`` polls each followed feed that is due
+(its interval, backoff and Retry-After passed; ``--all``: every one) once and exits: status
+0 when every feed polled was read (new entries or not), 1 when any failed (the others are
+stored all the same), for cron. It takes the leader lock without waiting: beside ``newsdesk
+run``, ``feeds run`` or another ``feeds poll`` it polls nothing and exits 0. ``feeds run``
+(and ``follow --daemon``) polls without Discord until SIGTERM or Ctrl-C; ``newsdesk run``
+polls by itself (see `bot.runner.background_jobs`), so the two are not needed together.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -24,8 +27,9 @@ from rich.table import Table
 from bot.config import Settings
 from bot.feeds.poller import FeedPoller
 from bot.feeds.results import PollResult
-from bot.feeds.schedule import parse_iso, utc_now
-from bot.fetch import BlockedAddressError, check_url
+from bot.feeds.schedule import is_due, parse_iso, utc_now
+from bot.feeds.urls import check_feed_url
+from bot.fetch import BlockedAddressError
 from bot.leader import Leadership, lock_for
 from bot.service import AnswerService
 from bot.terminal import stdout_console
@@ -33,6 +37,11 @@ from corpus.backend import SHARED_SCOPE, Feed
 from corpus.locations import open_store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def is_guild_id(text: str) -> bool:
+    """True for a Discord server id as ``--guild`` takes it: 1 to 20 ASCII digits."""
+    return text.isascii() and text.isdigit() and len(text) <= 20
 
 
 def _minutes(text: str) -> int:
@@ -72,11 +81,14 @@ def add_feed_commands(
     feeds = commands.add_parser(
         "feeds", parents=[common], help="list followed feeds; 'poll' or 'run' them",
         description="'newsdesk feeds' lists the followed feeds and their health; 'feeds "
-        "poll' polls each once and exits (status 1 if any failed); 'feeds run' keeps polling "
-        "until SIGTERM or Ctrl-C.")
+        "poll' polls each feed that is due once and exits (status 1 if any failed; --all: "
+        "every feed); 'feeds run' keeps polling until SIGTERM or Ctrl-C.")
     feeds.add_argument("action", nargs="?", choices=["list", "poll", "run"], default="list")
     feeds.add_argument("--guild", metavar="ID", help="only this guild's feeds ('shared': the "
                        "operator's)")
+    feeds.add_argument("--all", "--now", dest="force", action="store_true",
+                       help="poll: every feed now, due or not (default: only those due, so "
+                       "a feed's interval, backoff and Retry-After hold under cron)")
 
 
 # -- follow / unfollow ----------------------------------------------------------------------
@@ -84,16 +96,22 @@ def add_feed_commands(
 
 async def _follow(args: argparse.Namespace, settings: Settings) -> int:
     scope = args.guild or SHARED_SCOPE
-    every = args.every or settings.feed_interval
     async with await open_store(settings.db) as store:
-        feed, created = await store.add_feed(args.url.strip(), scope=scope, every_minutes=every)
+        before = find_feed(await store.list_feeds(scopes=[scope]), args.url)
+        # following again without --every keeps the feed's interval
+        every = args.every or (before.every_minutes if before else settings.feed_interval)
+        feed, created = await store.add_feed(args.url, scope=scope, every_minutes=every)
     where = "shared corpus" if scope == SHARED_SCOPE else f"guild {scope}"
-    verb = "following" if created else "already following (interval updated)"
+    verb = "following"
+    if not created:
+        changed = before is not None and before.every_minutes != every
+        verb = (f"already following (interval changed from {before.every_minutes} min)"
+                if changed and before is not None else "already following")
     print(f"{verb} [{feed.feed_id}] {feed.url} for the {where}, every {every} min")
     status = EXIT_OK
     if not args.no_poll:
         async with (await AnswerService.open(settings, load_sample=False) as service,
-                    FeedPoller(service, settings) as poller):
+                    FeedPoller(service, settings, failure_level=logging.INFO) as poller):
             result = await poller.poll_feed(feed)
         print(describe_poll(result))
         if result.error is not None:
@@ -107,8 +125,11 @@ async def _follow(args: argparse.Namespace, settings: Settings) -> int:
 
 def follow_command(args: argparse.Namespace, settings: Settings) -> int:
     """``newsdesk follow FEED_URL``: check the URL, follow the feed, poll it once."""
+    if args.guild is not None and not is_guild_id(args.guild):
+        print("newsdesk follow: --guild must be a Discord server id (digits)", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        check_url(args.url)
+        args.url = check_feed_url(args.url, allow_loopback=settings.fetch_allow_loopback)
     except BlockedAddressError as error:
         print(f"newsdesk follow: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -138,8 +159,8 @@ async def _unfollow(args: argparse.Namespace, settings: Settings) -> int:
                   file=sys.stderr)
             return EXIT_FAILED
         await store.remove_feed(feed.feed_id, scope=scope)
-    print(f"unfollowed [{feed.feed_id}] {feed.url}: its {feed.entries_stored} stored articles "
-          "stay")
+    print(f"unfollowed [{feed.feed_id}] {feed.url}: its "
+          f"{plural(feed.entries_stored, 'stored article stays', 'stored articles stay')}")
     return EXIT_OK
 
 
@@ -173,7 +194,7 @@ def feed_lines(feed: Feed, now: datetime | None = None) -> list[str]:
     title = f" · {feed.title}" if feed.title else ""
     lines = [f"[{feed.feed_id}] {feed.url}{title}",
              f"    {_scope_name(feed.scope)} · every {feed.every_minutes} min · "
-             f"{feed.entries_stored} entries stored",
+             f"{plural(feed.entries_stored, 'entry', 'entries')} stored",
              f"    last poll {when(feed.last_poll_at, now)} · last new entry "
              f"{when(feed.last_new_at, now)}",
              f"    next poll due {when(feed.next_poll_at, now)}"
@@ -210,7 +231,8 @@ def feed_summary(feeds: Sequence[Feed]) -> str | None:
     stored = sum(feed.entries_stored for feed in feeds)
     polls = [feed.last_poll_at for feed in feeds if feed.last_poll_at]
     last = f"; last poll {when(max(polls))}" if polls else "; never polled"
-    return (f"{len(feeds)} followed, {failing} failing, {stored} entries stored{last}")
+    return (f"{len(feeds)} followed, {failing} failing, "
+            f"{plural(stored, 'entry', 'entries')} stored{last}")
 
 
 def describe_poll(result: PollResult) -> str:
@@ -249,20 +271,52 @@ async def _list(settings: Settings, scopes: list[str] | None) -> int:
     return EXIT_OK
 
 
-async def _poll(settings: Settings, scopes: list[str] | None) -> int:
+def plural(count: int, one: str, many: str) -> str:
+    """``1 entry`` / ``2 entries``: ``count`` with the right form of the noun."""
+    return f"{count} {one if count == 1 else many}"
+
+
+async def _poll_due(settings: Settings, scopes: list[str] | None, *, force: bool) -> int:
     async with await AnswerService.open(settings, load_sample=False) as service:
         feeds = await service.store.list_feeds(scopes=scopes)
         if not feeds:
             print("no feeds followed: add one with 'newsdesk follow FEED_URL'")
             return EXIT_OK
-        async with FeedPoller(service, settings) as poller:
-            results = await poller.poll_all(feeds)
+        now = utc_now()
+        due = [feed for feed in feeds if force or is_due(feed.next_poll_at, now)]
+        results: list[PollResult] = []
+        if due:
+            # each result is printed below: the poller's own failure line only with -v
+            async with FeedPoller(service, settings, failure_level=logging.INFO) as poller:
+                results = await poller.poll_all(due)
     for result in results:
         print(describe_poll(result), flush=True)
+    waiting = [feed for feed in feeds if feed not in due]
+    for feed in waiting:
+        print(f"[{feed.feed_id}] {feed.url}: not due until {when(feed.next_poll_at, now)}")
     failed = sum(result.status == "error" for result in results)
     added = sum(len(result.added) for result in results)
-    print(f"polled {len(results)} feeds: {added} new articles, {failed} failed")
+    later = f", {len(waiting)} not due yet (--all polls them now)" if waiting else ""
+    print(f"polled {plural(len(results), 'feed', 'feeds')}: "
+          f"{plural(added, 'new article', 'new articles')}, {failed} failed{later}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+async def _poll(settings: Settings, scopes: list[str] | None, *, force: bool) -> int:
+    """Poll the due feeds once (all with ``force``), unless another process polls them.
+
+    Takes the leader lock of ``newsdesk run`` / ``feeds run`` without waiting: while
+    another process holds it, that one polls the feeds, and this says so and exits 0.
+    """
+    lock = lock_for(settings.db, "leader")
+    if not await lock.try_acquire():
+        print("another newsdesk process (run or feeds run/poll) polls the feeds of this "
+              "database: nothing polled")
+        return EXIT_OK
+    try:
+        return await _poll_due(settings, scopes, force=force)
+    finally:
+        await lock.release()
 
 
 async def _run_poller(settings: Settings) -> int:
@@ -302,7 +356,7 @@ def feeds_command(args: argparse.Namespace, settings: Settings) -> int:
     """``newsdesk feeds [list|poll|run]``."""
     scopes = [args.guild] if args.guild else None
     if args.action == "poll":
-        return asyncio.run(_poll(settings, scopes))
+        return asyncio.run(_poll(settings, scopes, force=args.force))
     if args.action == "run":
         return asyncio.run(_run_poller(settings))
     return asyncio.run(_list(settings, scopes))

@@ -157,7 +157,8 @@ def check_url(url: str | URL) -> URL:
     Raises
     ------
     BlockedAddressError
-        For any other scheme, a missing host, or a user name / password in the URL.
+        For any other scheme, a missing host, a host name that is not valid (IDNA), or a
+        user name / password in the URL.
     """
     try:
         parsed = url if isinstance(url, URL) else URL(url.strip())
@@ -169,6 +170,11 @@ def check_url(url: str | URL) -> URL:
         raise BlockedAddressError("the URL has no host name")
     if parsed.user is not None or parsed.password is not None:
         raise BlockedAddressError("URLs with a user name or password are not accepted")
+    if parse_ip(parsed.host) is None:
+        try:
+            parsed.host.encode("idna")  # a label over 63 characters, say: never resolvable
+        except UnicodeError:
+            raise BlockedAddressError("the URL's host name is not valid") from None
     return parsed
 
 
@@ -304,6 +310,8 @@ class URLFetcher:
             raise FetchError("could not connect to that site") from None
         except aiohttp.ClientError:
             raise FetchError("the site sent a reply that could not be read") from None
+        except UnicodeError:  # IDNA: a host name (from a redirect, say) no resolver takes
+            raise FetchError("the URL's host name is not valid") from None
         finally:
             await session.close()
 

@@ -85,7 +85,8 @@ class Feed:
     """One followed feed and its polling state (timestamps are ISO 8601 UTC, or None).
 
     ``every_minutes`` is the polling interval; ``failures`` counts consecutive failed
-    polls (0 after a good one); ``entries_stored`` counts articles stored from it.
+    polls (0 after a good one); ``entries_stored`` counts the articles from it now stored
+    (counted when read, so an interrupted poll's articles count too).
     """
 
     feed_id: int

@@ -17,9 +17,16 @@ from corpus.backend import Feed, FeedPoll
 from corpus.maintenance import placeholders
 from corpus.rules import utc_now
 
+#: the number of articles from a feed now stored, as an SQL expression on a ``feeds`` row
+ENTRIES_STORED_SQL = "(SELECT count(*) FROM articles WHERE articles.feed_id = feeds.id)"
+#: a feed's columns; ``entries_stored`` is counted from the articles at read time (a poll
+#: cut short by SIGTERM or kill -9 stores whole articles but never records its count, so a
+#: running total drifted); the stored column is only a copy refreshed at each recorded poll
 FEED_COLUMNS = (
     "id, scope, url, title, every_minutes, added_at, etag, last_modified, last_poll_at,"
-    " last_new_at, next_poll_at, entries_stored, failures, last_error, last_error_at"
+    " last_new_at, next_poll_at,"
+    f" {ENTRIES_STORED_SQL} AS entries_stored,"
+    " failures, last_error, last_error_at"
 )
 _CHUNK = 500
 
@@ -116,31 +123,35 @@ class FeedStateSQL:
         return [feed_from_row(row) for row in rows]
 
     async def record_poll(self, feed_id: int, poll: FeedPoll) -> None:
-        """Save one poll's outcome (validators, times, counts, error) for the feed."""
+        """Save one poll's outcome (validators, times, error) for the feed.
+
+        ``poll.new_entries`` only moves ``last_new_at``: ``entries_stored`` is counted from
+        the articles (see `FEED_COLUMNS`; the column's copy is refreshed here).
+        """
         self._check_writable()
         if poll.error is None:
             sql = (
                 "UPDATE feeds SET last_poll_at = ?, next_poll_at = ?,"
                 " title = COALESCE(?, title), etag = COALESCE(?, etag),"
                 " last_modified = COALESCE(?, last_modified),"
-                " entries_stored = entries_stored + ?,"
+                f" entries_stored = {ENTRIES_STORED_SQL},"
                 " last_new_at = CASE WHEN ? > 0 THEN ? ELSE last_new_at END,"
                 " failures = 0 WHERE id = ?"
             )
             params: tuple[object, ...] = (
                 poll.polled_at, poll.next_poll_at, poll.title, poll.etag, poll.last_modified,
-                poll.new_entries, poll.new_entries, poll.polled_at, feed_id,
+                poll.new_entries, poll.polled_at, feed_id,
             )
         else:
             sql = (
                 "UPDATE feeds SET last_poll_at = ?, next_poll_at = ?,"
-                " entries_stored = entries_stored + ?,"
+                f" entries_stored = {ENTRIES_STORED_SQL},"
                 " last_new_at = CASE WHEN ? > 0 THEN ? ELSE last_new_at END,"
                 " failures = failures + 1, last_error = ?, last_error_at = ? WHERE id = ?"
             )
             params = (
-                poll.polled_at, poll.next_poll_at, poll.new_entries, poll.new_entries,
-                poll.polled_at, poll.error, poll.polled_at, feed_id,
+                poll.polled_at, poll.next_poll_at, poll.new_entries, poll.polled_at,
+                poll.error, poll.polled_at, feed_id,
             )
         async with self._write_lock:
             await self.db.execute(sql, params)

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from corpus.backend import Feed, FeedPoll
-from corpus.feed_sql import FEED_COLUMNS, feed_from_row
+from corpus.feed_sql import ENTRIES_STORED_SQL, FEED_COLUMNS, feed_from_row
 from corpus.rules import utc_now
 
 
@@ -61,14 +61,19 @@ class PgFeedState:
                                                                    *params)]
 
     async def record_poll(self, feed_id: int, poll: FeedPoll) -> None:
-        """Save one poll's outcome (validators, times, counts, error) for the feed."""
+        """Save one poll's outcome (validators, times, error) for the feed.
+
+        ``poll.new_entries`` only moves ``last_new_at``: ``entries_stored`` is counted from
+        the articles (see `corpus.feed_sql.FEED_COLUMNS`; the column's copy is refreshed
+        here).
+        """
         self._check_writable()
         if poll.error is None:
             await self.pool.execute(
                 "UPDATE feeds SET last_poll_at = $1, next_poll_at = $2,"
                 " title = COALESCE($3, title), etag = COALESCE($4, etag),"
                 " last_modified = COALESCE($5, last_modified),"
-                " entries_stored = entries_stored + $6,"
+                f" entries_stored = {ENTRIES_STORED_SQL},"
                 " last_new_at = CASE WHEN $6 > 0 THEN $1 ELSE last_new_at END,"
                 " failures = 0 WHERE id = $7",
                 poll.polled_at, poll.next_poll_at, poll.title, poll.etag, poll.last_modified,
@@ -77,7 +82,7 @@ class PgFeedState:
         else:
             await self.pool.execute(
                 "UPDATE feeds SET last_poll_at = $1, next_poll_at = $2,"
-                " entries_stored = entries_stored + $3,"
+                f" entries_stored = {ENTRIES_STORED_SQL},"
                 " last_new_at = CASE WHEN $3 > 0 THEN $1 ELSE last_new_at END,"
                 " failures = failures + 1, last_error = $4, last_error_at = $1 WHERE id = $5",
                 poll.polled_at, poll.next_poll_at, poll.new_entries, poll.error, feed_id,

@@ -30,7 +30,7 @@ from bot.cogs.common import (
 from bot.cogs.views import PREFIX, AskerView
 from bot.discord_embeds import EmbedSpec, Field, fit_embed
 from bot.discord_text import SEPARATOR, Text, choice_name, escape, message, usable_url
-from bot.fetch import BlockedAddressError, check_url, is_public_address, parse_ip
+from bot.feeds.urls import check_feed_url
 from corpus.backend import Feed, FeedStateStore
 
 if TYPE_CHECKING:
@@ -42,28 +42,6 @@ MIN_EVERY, MAX_EVERY, DEFAULT_EVERY = 5, 1440, 15  # minutes between polls of on
 MAX_FEEDS = 25  # feeds one server may follow
 PAGE_SIZE = 6  # feeds shown per page of /corpus feeds
 NOT_FOUND = "None of this server's feeds matches that. See /corpus feeds for the list."
-
-
-def check_feed_url(url: str) -> str:
-    """``url`` made canonical, after the checks ``/corpus add`` makes before fetching.
-
-    An absolute http(s) URL without credentials whose host is not a literal private,
-    loopback, link-local or otherwise non-public address, nor ``localhost``. Host names are
-    resolved and vetted again at every fetch (see `bot.fetch`).
-
-    Raises
-    ------
-    BlockedAddressError
-        With a short message for the user (it never repeats the URL).
-    """
-    parsed = check_url(url)
-    host = (parsed.raw_host or "").rstrip(".").casefold()
-    address = parse_ip(host)
-    if (address is not None and not is_public_address(address)) or host == "localhost" or (
-        host.endswith(".localhost")
-    ):
-        raise BlockedAddressError("that address is private or local, so it was refused")
-    return str(parsed)
 
 
 def when(stamp: str | None, now: datetime) -> str | None:
@@ -92,8 +70,9 @@ def when(stamp: str | None, now: datetime) -> str | None:
 
 def feed_field(feed: Feed, now: datetime) -> Field:
     """One feed as an embed field: its title (else URL), then its polling state."""
-    lines = [f"every {feed.every_minutes} min{SEPARATOR}{feed.entries_stored} entries stored"
-             f"{SEPARATOR}id {feed.feed_id}",
+    stored = feed.entries_stored
+    lines = [f"every {feed.every_minutes} min{SEPARATOR}{stored} "
+             f"{'entry' if stored == 1 else 'entries'} stored{SEPARATOR}id {feed.feed_id}",
              f"last poll: {when(feed.last_poll_at, now) or 'not polled yet'}",
              f"last new entry: {when(feed.last_new_at, now) or 'none yet'}",
              f"next poll due: {when(feed.next_poll_at, now) or 'now (on the next pass)'}"]
@@ -238,10 +217,11 @@ class FeedCommands(commands.Cog):
             await send_ephemeral(interaction, NOT_FOUND)
             return
         log.info("guild %s: unfollowed feed %d", scope, wanted.feed_id)
+        brought = ("1 article it brought stays" if wanted.entries_stored == 1
+                   else f"{wanted.entries_stored} articles it brought stay")
         await send_ephemeral(interaction, (
-            f"Stopped following {escape(wanted.title or wanted.url)}. The "
-            f"{wanted.entries_stored} articles it brought stay (remove them with /corpus "
-            "remove)."))
+            f"Stopped following {escape(wanted.title or wanted.url)}. The {brought} (remove "
+            "them with /corpus remove)."))
 
     @unfollow.autocomplete("feed")
     async def feed_choices(

@@ -6,7 +6,9 @@ the same readers as any page (`corpus.ingest.read_article_bytes`, in a thread). 
 page yields nothing usable (an error status, a refused address or redirect, a body over the
 size cap, no article text, or a paywall stub shorter than the feed's own text) the entry's
 own text is stored instead, marked ``partial`` (an excerpt). The feed's title, link, date,
-authors and publisher fill whatever the page leaves empty.
+authors and publisher fill whatever the page leaves empty. Credentials in a link
+(``http://user:pw@host/a``) are never used: the reader removes them from entry links (the
+page is fetched without them) and `merge` from the page's canonical URL.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 from bot.fetch import FetchError, URLFetcher
 from corpus.ingest import read_article_bytes
 from corpus.models import Article, Skip
+from corpus.readers.common import without_userinfo
 from corpus.readers.feeds import FeedEntry
 
 log = logging.getLogger(__name__)
@@ -65,7 +68,8 @@ def is_site_root(url: str | None) -> bool:
 def merge(page: Article, entry: FeedEntry) -> Article:
     """``page`` with its empty fields filled from the feed ``entry``.
 
-    A canonical URL that is only the site's home page gives way to the entry's link.
+    A canonical URL that is only the site's home page gives way to the entry's link; a
+    ``user:password@`` in the URL is removed (never stored or cited).
     """
     url = page.url
     if url is None or (is_site_root(url) and entry.url and not is_site_root(entry.url)):
@@ -73,7 +77,7 @@ def merge(page: Article, entry: FeedEntry) -> Article:
     return replace(
         page,
         title=page.title or entry.title,
-        url=url,
+        url=without_userinfo(url),
         source=page.source or entry.source,
         published=page.published or entry.published,
         authors=page.authors or entry.authors,

@@ -49,10 +49,12 @@ from bot.config import Settings
 from bot.feeds.entries import fetch_entry_article, read_page
 from bot.feeds.results import PollResult, PollStatus, Tally, newest_first, unique
 from bot.feeds.schedule import (
+    MAX_RETRY_AFTER,
     is_due,
     iso,
     next_poll,
     parse_iso,
+    retry_after_note,
     retry_after_seconds,
     utc_now,
 )
@@ -99,6 +101,10 @@ class FeedPoller:
         Catch the service's index up after a poll stores something (off for a process
         that never answers, such as ``newsdesk feeds run``: the bot's index follows the
         database by itself).
+    failure_level
+        The `logging` level of the one line logged per failed poll: WARNING for a daemon
+        or the bot; INFO when the caller prints each `PollResult` itself (the CLI's
+        ``feeds poll`` and ``follow``), so an error is not shown twice.
     """
 
     def __init__(
@@ -110,6 +116,7 @@ class FeedPoller:
         on_article: ArticleCallback | None = None,
         index: bool = True,
         rng: random.Random | None = None,
+        failure_level: int = logging.WARNING,
     ) -> None:
         self.service = service
         self.store = service.store
@@ -117,6 +124,7 @@ class FeedPoller:
         self.fetcher = fetcher or settings_fetcher(settings)
         self.on_article = on_article
         self.index = index
+        self.failure_level = failure_level
         self._rng = rng or random.Random()
         self._slots = asyncio.Semaphore(settings.feed_concurrency)
         self._refresh_task: asyncio.Task[None] | None = None
@@ -195,11 +203,12 @@ class FeedPoller:
             return await self._record(feed, "not_modified", now, Tally(), etag=response.etag,
                                       last_modified=response.last_modified)
         if not response.ok:
-            wait = (retry_after_seconds(response.retry_after, now)
-                    if response.status in {429, 503} else None)
-            after = f", retry after {wait:.0f} s" if wait is not None else ""
-            return await self._failed(feed, f"the feed answered HTTP {response.status}{after}",
-                                      now, retry_after=wait)
+            asked = (retry_after_seconds(response.retry_after, now, cap=None)
+                     if response.status in {429, 503} else None)
+            wait = None if asked is None else min(asked, MAX_RETRY_AFTER)
+            return await self._failed(
+                feed, f"the feed answered HTTP {response.status}{retry_after_note(asked)}",
+                now, retry_after=wait)
         parsed: ParsedFeed = await self._off_loop(
             parse_feed, response.data, origin=feed.url, content_type=response.content_type,
             url=response.url)
@@ -284,8 +293,8 @@ class FeedPoller:
         poll = FeedPoll(polled_at=iso(now), next_poll_at=iso(due), error=error)
         with contextlib.suppress(sqlite3.Error):  # a full disk: the error is logged below
             await self.store.record_poll(feed.feed_id, poll)
-        log.warning("feed %d: poll failed (%s); next poll %s", feed.feed_id, error,
-                    poll.next_poll_at)
+        log.log(self.failure_level, "feed %d: poll failed (%s); next poll %s", feed.feed_id,
+                error, poll.next_poll_at)
         return PollResult(feed, "error", poll.polled_at, poll.next_poll_at, error=error)
 
     async def _refresh(self) -> None:

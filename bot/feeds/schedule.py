@@ -46,23 +46,40 @@ def parse_iso(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+def retry_after_seconds(value: str | None, now: datetime, *,
+                        cap: float | None = MAX_RETRY_AFTER) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
 
-    None when absent or unreadable; a date in the past gives 0; at most `MAX_RETRY_AFTER`.
+    None when absent or unreadable; a date in the past gives 0; at most ``cap`` seconds
+    (default `MAX_RETRY_AFTER`; None: what the site asked, uncapped).
     """
     if value is None or not value.strip():
         return None
     text = value.strip()
     if text.isdigit():
-        return min(float(text), MAX_RETRY_AFTER)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+        asked = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        asked = max((when - now).total_seconds(), 0.0)
+    return asked if cap is None else min(asked, cap)
+
+
+def retry_after_note(asked: float | None) -> str:
+    """``", retry after 900 s"`` for an error message; says so when `MAX_RETRY_AFTER` cut it.
+
+    ``asked`` is the uncapped wait in seconds (None: no Retry-After, gives ``""``).
+    """
+    if asked is None:
+        return ""
+    if asked > MAX_RETRY_AFTER:
+        return (f", asked to retry after {asked:.0f} s "
+                f"(capped at {MAX_RETRY_AFTER / 3600:.0f} h)")
+    return f", retry after {asked:.0f} s"
 
 
 def backoff_seconds(every_minutes: int, failures: int) -> float:

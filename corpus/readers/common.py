@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from corpus.boilerplate import clean_body, normalize_text
 from corpus.dates import normalize_date
@@ -67,6 +67,20 @@ def clean_url(value: object, base: str | None = None) -> str | None:
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         return None
     return text
+
+
+def without_userinfo(url: str | None) -> str | None:
+    """``url`` without a ``user:password@`` part (None stays None).
+
+    ``http://user:pw@host/a`` becomes ``http://host/a``: credentials in a link are never
+    stored, shown in a citation, or sent.
+    """
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def clean_authors(value: object) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from corpus.readers.common import (
     clean_str,
     clean_url,
     describe_error,
+    without_userinfo,
 )
 from corpus.readers.encoding import decode_bytes
 from corpus.readers.markup import fragment_to_text
@@ -42,7 +43,9 @@ def read_feed(
     Each entry's text is its longest ``content`` block, else its ``summary`` (an entry with
     only a short summary is kept); HTML is turned into text with its block structure.
     ``title``, ``link`` (a relative link resolved against ``xml:base``, else the channel's
-    ``<link>``, else ``url``, the feed's own location; ``None`` when it stays relative), the
+    ``<link>``, else ``url``, the feed's own location; ``None`` when it stays relative; a
+    ``<guid>`` standing in for a missing link only when it is an absolute http(s) URL; any
+    ``user:password@`` removed), the
     publication date as written in the feed (the entry's local date, not feedparser's UTC
     conversion), and ``author`` / ``authors`` are used; the source is the entry's
     ``<source>`` title, else the feed's title. An entry's origin is ``"origin#N"``
@@ -153,11 +156,23 @@ def _feed_entry(
         return FeedEntry(_entry_key(entry, excerpt.url), excerpt.title, excerpt.url,
                          excerpt.source, excerpt.published, excerpt.authors, excerpt)
     source = entry.get("source") or {}
-    link = clean_url(entry.get("link"), base=base)
+    link = _entry_link(entry, base)
     return FeedEntry(
         _entry_key(entry, link), clean_str(entry.get("title")), link,
         clean_str(source.get("title")) or feed_title, _entry_date(entry),
         clean_authors(entry.get("authors") or entry.get("author")), excerpt)
+
+
+def _entry_link(entry: Mapping[str, Any], base: str | None) -> str | None:
+    """The entry's absolute http(s) link without credentials, or None.
+
+    feedparser copies a permalink ``<guid>`` (``isPermaLink`` defaults to true) into a
+    missing ``<link>``; such a guid is a link only when it is already an absolute http(s)
+    URL: ``<guid>xxe1</guid>`` resolved against the feed would be a made-up page.
+    """
+    if entry.get("guidislink"):
+        return without_userinfo(clean_url(entry.get("link")))
+    return without_userinfo(clean_url(entry.get("link"), base=base))
 
 
 def _entry_key(entry: Mapping[str, Any], link: str | None) -> str:
@@ -217,7 +232,7 @@ def _entry_article(
         title=entry.get("title"),
         body=_entry_text(entry),
         origin=origin,
-        url=clean_url(entry.get("link"), base=base),
+        url=_entry_link(entry, base),
         source=clean_str(source.get("title")) or feed_title,
         published=_entry_date(entry),
         authors=entry.get("authors") or entry.get("author"),

@@ -13,6 +13,7 @@ from bot.announce import ANNOUNCE_KEY
 from bot.cogs.feeds import MAX_FEEDS, check_feed_url, feed_field, when
 from bot.fetch import BlockedAddressError
 from corpus.backend import Feed, FeedPoll
+from corpus.models import Article
 from tests.bot.fake_discord import (
     ADMIN_PERMISSIONS,
     CHANNEL_A,
@@ -180,7 +181,11 @@ async def test_feeds_lists_this_servers_feeds_with_their_state_in_pages(live: Li
     await store.add_feed("https://other.example/rss", scope=str(GUILD_B), every_minutes=15)
     await store.record_poll(feeds[0].feed_id, FeedPoll(
         polled_at="2026-12-01T09:45:00+00:00", next_poll_at="2026-12-01T10:15:00+00:00",
-        title="Harbour @everyone News", new_entries=4))
+        title="Harbour @everyone News", new_entries=1))
+    await live.service.store_article(
+        Article(title="Ferry back", body="The ferry resumed service. Crossings run hourly.",
+                url="https://news.example/ferry", origin="feed"),
+        scope=str(GUILD_A), feed_id=feeds[0].feed_id)
     await store.record_poll(feeds[0].feed_id, FeedPoll(
         polled_at="2026-12-01T09:50:00+00:00", next_poll_at="2026-12-01T10:50:00+00:00",
         error="HTTP 503 <@123>"))
@@ -197,7 +202,7 @@ async def test_feeds_lists_this_servers_feeds_with_their_state_in_pages(live: Li
     assert len(embed["fields"]) == 6
     first = embed["fields"][0]
     assert first["name"] == "Harbour @\u200beveryone News"
-    assert "4 entries stored" in first["value"]
+    assert "1 entry stored" in first["value"]  # counted from the articles stored
     assert "last error: HTTP 503 \\<@123> (2026-12-01 09:50 UTC" in first["value"]
     assert "1 failed in a row" in first["value"]
     assert "https://news.example/0.xml" in first["value"]

@@ -7,6 +7,7 @@ answer path ``/ask`` uses (`AnswerService.answer`), with its URL and date.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import timedelta
 
@@ -427,3 +428,72 @@ async def test_the_leader_jobs_of_newsdesk_run_include_the_poller(service, feed_
     [job] = background_jobs(service, feed_settings)
     assert job.__func__ is FeedPoller.run  # type: ignore[attr-defined]
     assert background_jobs(service, feed_settings.model_copy(update={"feeds": False})) == []
+
+
+@pytest.mark.parametrize("redirect", [False, True], ids=["followed", "redirected-to"])
+async def test_an_invalid_host_name_is_a_recorded_bad_url_error_not_a_traceback(
+    site, service, feed_settings, caplog, redirect
+):
+    bad = "http://" + "a" * 100 + ".example/feed.xml"  # a DNS label over 63 characters
+    site.routes["/feed.xml"] = Reply("", status=301, headers={"Location": bad})
+    feed = await follow(service, site.url("/feed.xml") if redirect else bad)
+
+    result = await FeedPoller(service, feed_settings).poll_feed(feed)
+
+    assert result.error == "the URL's host name is not valid"
+    assert (await current(service, feed)).last_error == "the URL's host name is not valid"
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
+
+
+async def test_an_entry_with_a_bare_guid_and_no_link_is_its_summary_and_nothing_is_fetched(
+    site, service, feed_settings
+):
+    site.routes["/feed.xml"] = Reply(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Times</title>'
+        f"<item><title>Ferry terminal opens</title><guid>xxe1</guid><description>{FERRY[0]}"
+        "</description></item></channel></rss>", content_type="application/rss+xml")
+    feed = await follow(service, site.url("/feed.xml"))
+
+    result = await FeedPoller(service, feed_settings).poll_feed(feed)
+
+    assert (len(result.added), result.excerpts) == (1, 1)
+    [stored] = await service.store.list_articles()
+    assert stored.url is None
+    assert [path for path, _headers in site.requests] == ["/feed.xml"]
+
+
+async def test_credentials_in_an_entry_link_are_never_sent_stored_or_cited(
+    site, service, feed_settings
+):
+    site.routes["/news/ferry"] = Reply(page("Ferry terminal opens", FERRY))
+    link = site.url("/news/ferry").replace("http://", "http://user:secret@")
+    site.routes["/feed.xml"] = Reply(rss2([Item("Ferry terminal opens", link, FERRY[0])]),
+                                     content_type="application/rss+xml")
+    feed = await follow(service, site.url("/feed.xml"))
+
+    result = await FeedPoller(service, feed_settings).poll_feed(feed)
+
+    assert (len(result.added), result.excerpts) == (1, 0)
+    [headers] = site.hits("/news/ferry")
+    assert "Authorization" not in headers
+    [stored] = await service.store.list_articles()
+    assert stored.url == site.url("/news/ferry")
+    hit = await best(service, "How many berths does the new ferry terminal have?")
+    assert hit is not None
+    assert hit.document.url == site.url("/news/ferry")
+
+
+@pytest.mark.parametrize(("level", "name"), [(None, "WARNING"), (logging.INFO, "INFO")],
+                         ids=["daemon", "cli"])
+async def test_a_failed_poll_is_logged_at_warning_unless_the_caller_reports_it(
+    site, service, feed_settings, caplog, level, name
+):
+    site.routes["/feed.xml"] = Reply("oops", status=500)
+    feed = await follow(service, site.url("/feed.xml"))
+    options = {} if level is None else {"failure_level": level}
+    caplog.set_level(logging.DEBUG, logger="bot.feeds.poller")
+
+    await FeedPoller(service, feed_settings, **options).poll_feed(feed)
+
+    [failed] = [r for r in caplog.records if "poll failed" in r.getMessage()]
+    assert failed.levelname == name

@@ -13,6 +13,7 @@ from bot.feeds.schedule import (
     iso,
     next_poll,
     parse_iso,
+    retry_after_note,
     retry_after_seconds,
 )
 
@@ -54,3 +55,10 @@ def test_due_times_round_trip():
     assert is_due(None, NOW)
     assert is_due(iso(NOW), NOW)
     assert not is_due(iso(NOW + timedelta(seconds=1)), NOW)
+
+
+def test_retry_after_uncapped_and_its_note_say_what_the_site_asked_for():
+    assert retry_after_seconds("99999999", NOW, cap=None) == 99999999
+    assert retry_after_note(None) == ""
+    assert retry_after_note(900.0) == ", retry after 900 s"
+    assert retry_after_note(99999999.0) == ", asked to retry after 99999999 s (capped at 24 h)"

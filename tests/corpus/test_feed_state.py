@@ -47,7 +47,7 @@ async def test_unfollow_is_scoped_and_keeps_the_feeds_articles(location):
         assert await store.get_article(stored.article_id) is not None
 
 
-async def test_polls_keep_validators_count_entries_and_failures(location):
+async def test_polls_keep_validators_and_count_failures(location):
     async with store_for(location) as store:
         feed, _ = await store.add_feed("https://news.example/rss", scope="shared",
                                        every_minutes=15)
@@ -65,11 +65,30 @@ async def test_polls_keep_validators_count_entries_and_failures(location):
         await store.record_poll(feed.feed_id, FeedPoll(
             polled_at="2026-12-01T11:45:00+00:00", next_poll_at="2026-12-01T12:00:00+00:00"))
         (recovered,) = await store.list_feeds()
-    assert (failing.title, failing.etag, failing.entries_stored) == ("Harbour Post", '"v1"', 3)
+    assert (failing.title, failing.etag) == ("Harbour Post", '"v1"')
+    assert failing.entries_stored == 0  # counted from the articles, not from the polls
     assert (failing.failures, failing.last_error) == (2, "timed out")
     assert failing.last_new_at == "2026-12-01T10:00:00+00:00"
     assert (recovered.failures, recovered.etag) == (0, '"v1"')
     assert recovered.last_poll_at == "2026-12-01T11:45:00+00:00"
+
+
+async def test_entries_stored_counts_the_feeds_articles_whether_or_not_a_poll_was_recorded(
+    location,
+):
+    async with store_for(location) as store:
+        feed, _ = await store.add_feed("https://news.example/rss", scope="shared",
+                                       every_minutes=15)
+        other, _ = await store.add_feed("https://news.example/other", scope="shared",
+                                        every_minutes=15)
+        await store.upsert(ARTICLE, rows(BODY), scope="shared", feed_id=feed.feed_id)
+        second = replace(ARTICLE, url="https://news.example/ferry-2", body=BODY + " again")
+        await store.upsert(second, rows(BODY + " again"), scope="shared", feed_id=feed.feed_id)
+        counted = {f.feed_id: f.entries_stored for f in await store.list_feeds()}
+        again, _ = await store.add_feed("https://news.example/rss", scope="shared",
+                                        every_minutes=5)
+    assert counted == {feed.feed_id: 2, other.feed_id: 0}
+    assert again.entries_stored == 2
 
 
 async def test_entries_seen_are_remembered_per_feed(location):

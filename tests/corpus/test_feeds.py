@@ -147,3 +147,28 @@ def test_feed_02_unreadable_pub_date_falls_back_to_updated() -> None:
             "</entry></feed>")
     [article] = articles(feed)
     assert article.published == "2026-03-01"
+
+
+def guid_item(guid: str, permalink: str = "") -> str:
+    return (f"<item><title>Quay repaved</title><guid{permalink}>{guid}</guid><description>The "
+            "north quay was repaved on Friday.</description></item>")
+
+
+def test_a_bare_guid_without_a_link_is_no_link_not_a_url_made_up_against_the_feed() -> None:
+    (article,) = articles(rss(guid_item("xxe1")), url="https://harbour-weekly.example/rss")
+    assert article.url is None
+
+
+def test_a_guid_that_is_an_absolute_url_stands_in_for_a_missing_link() -> None:
+    (permalink,) = articles(rss(guid_item("https://harbour-weekly.example/quay")))
+    (not_permalink,) = articles(rss(guid_item("https://harbour-weekly.example/quay",
+                                              " isPermaLink='false'")))
+    assert permalink.url == "https://harbour-weekly.example/quay"
+    assert not_permalink.url is None
+
+
+@pytest.mark.parametrize("link", ["http://user:pw@harbour-weekly.example/a",
+                                  "http://user@harbour-weekly.example/a"])
+def test_credentials_in_an_entry_link_are_removed(link: str) -> None:
+    (article,) = articles(rss(item("Pier closes", link)))
+    assert article.url == "http://harbour-weekly.example/a"

@@ -110,17 +110,34 @@ async def _follow(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{verb} [{feed.feed_id}] {feed.url} for the {where}, every {every} min")
     status = EXIT_OK
     if not args.no_poll:
-        async with (await AnswerService.open(settings, load_sample=False) as service,
-                    FeedPoller(service, settings, failure_level=logging.INFO) as poller):
-            result = await poller.poll_feed(feed)
-        print(describe_poll(result))
-        if result.error is not None:
-            print(f"newsdesk: the first poll failed; the feed stays followed and is retried "
-                  f"with backoff ('newsdesk unfollow {feed.feed_id}' to stop)", file=sys.stderr)
-            status = EXIT_FAILED
+        status = await _first_poll(feed, settings)
     if args.daemon:
         return await _run_poller(settings)
     return status
+
+
+async def _first_poll(feed: Feed, settings: Settings) -> int:
+    """Poll a newly followed feed once, unless another process polls this database's feeds.
+
+    The leader lock is taken without waiting, as ``feeds poll`` does: beside a running bot,
+    that bot's poller fetches the feed (it is due at once), so it is not fetched twice.
+    """
+    lock = lock_for(settings.db, "leader")
+    if not await lock.try_acquire():
+        print("the newsdesk process that polls this database's feeds will poll it shortly")
+        return EXIT_OK
+    try:
+        async with (await AnswerService.open(settings, load_sample=False) as service,
+                    FeedPoller(service, settings, failure_level=logging.INFO) as poller):
+            result = await poller.poll_feed(feed)
+    finally:
+        await lock.release()
+    print(describe_poll(result))
+    if result.error is None:
+        return EXIT_OK
+    print(f"newsdesk: the first poll failed; the feed stays followed and is retried "
+          f"with backoff ('newsdesk unfollow {feed.feed_id}' to stop)", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def follow_command(args: argparse.Namespace, settings: Settings) -> int:

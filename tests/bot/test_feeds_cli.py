@@ -216,6 +216,23 @@ def test_feeds_poll_beside_the_process_that_polls_polls_nothing_and_exits_0(site
     assert site.hits("/feed.xml") == []
 
 
+def test_follow_beside_the_process_that_polls_leaves_the_first_poll_to_it(site, db_path):
+    import fcntl
+
+    site.routes["/feed.xml"] = Reply(rss2([]), content_type="application/rss+xml")
+    assert newsdesk("follow", site.url("/other.xml"), "--no-poll", db=db_path).returncode == 0
+    lock = db_path.with_name(db_path.name + ".leader.lock")
+    with lock.open("w") as held:  # what a running `newsdesk run` / `feeds run` holds
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = newsdesk("follow", site.url("/feed.xml"), db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "the newsdesk process that polls this database's feeds will poll it shortly")
+    assert site.hits("/feed.xml") == []
+    listed = newsdesk("feeds", db=db_path).stdout
+    assert site.url("/feed.xml") in listed
+
+
 def test_following_again_says_whether_the_interval_changed(db_path):
     url = "https://news.example/rss"
     newsdesk("follow", url, "--no-poll", "--every", "5", db=db_path)

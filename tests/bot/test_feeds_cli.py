@@ -244,14 +244,15 @@ def test_following_again_says_whether_the_interval_changed(db_path):
     assert "every 10 min" in changed.stdout
 
 
-def test_feeds_run_stops_cleanly_on_sigterm_in_the_middle_of_a_poll(site, db_path):
+def sigterm_feeds_run_mid_poll(site, db_path) -> tuple[int, str]:
+    """Follow a feed of two entries whose second page hangs, start `feeds run`, and send
+    SIGTERM once the poller is fetching that page; returns the exit status and stderr."""
     ferry = story(site, "/news/ferry", "Ferry terminal opens", FERRY,
                   "Tue, 02 Jun 2026 09:00:00 GMT")
     slow = story(site, "/news/slow", "Fish market moves", MARKET, "Mon, 01 Jun 2026 09:00:00 GMT")
     site.routes["/news/slow"] = Reply(page("Fish market moves", MARKET), delay=60)
     site.routes["/feed.xml"] = Reply(rss2([ferry, slow]), content_type="application/rss+xml")
     assert newsdesk("follow", site.url("/feed.xml"), "--no-poll", db=db_path).returncode == 0
-
     process = subprocess.Popen([sys.executable, "-m", "bot", "feeds", "run"],
                                env=env_for(db_path), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -265,7 +266,12 @@ def test_feeds_run_stops_cleanly_on_sigterm_in_the_middle_of_a_poll(site, db_pat
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 0, err
+    return process.returncode, err
+
+
+def test_feeds_run_stops_cleanly_on_sigterm_in_the_middle_of_a_poll(site, db_path):
+    returncode, err = sigterm_feeds_run_mid_poll(site, db_path)
+    assert returncode == 0, err
     assert "stopped" in err
     with sqlite3.connect(db_path) as db:
         articles = db.execute("SELECT a.url, count(s.position) FROM articles a JOIN sentences s"
@@ -280,24 +286,7 @@ def test_feeds_run_stops_cleanly_on_sigterm_in_the_middle_of_a_poll(site, db_pat
 
 
 def test_entries_stored_counts_the_articles_of_a_poll_cut_short_by_sigterm(site, db_path):
-    ferry = story(site, "/news/ferry", "Ferry terminal opens", FERRY,
-                  "Tue, 02 Jun 2026 09:00:00 GMT")
-    slow = story(site, "/news/slow", "Fish market moves", MARKET, "Mon, 01 Jun 2026 09:00:00 GMT")
-    site.routes["/news/slow"] = Reply(page("Fish market moves", MARKET), delay=60)
-    site.routes["/feed.xml"] = Reply(rss2([ferry, slow]), content_type="application/rss+xml")
-    assert newsdesk("follow", site.url("/feed.xml"), "--no-poll", db=db_path).returncode == 0
-    process = subprocess.Popen([sys.executable, "-m", "bot", "feeds", "run"],
-                               env=env_for(db_path), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not site.hits("/news/slow") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    sigterm_feeds_run_mid_poll(site, db_path)
 
     def counts() -> tuple[int, int]:
         with sqlite3.connect(db_path) as db:
